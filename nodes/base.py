@@ -102,6 +102,8 @@ class NodeType:
     params: ClassVar[tuple[Param, ...]] = ()
     # True for nodes that fit a transform on their input table (the leakage check looks for these).
     fits_transform: ClassVar[bool] = False
+    # True for nodes that divide rows into train and test (a fitted transform upstream leaks).
+    splits_rows: ClassVar[bool] = False
 
     # -- declarations -----------------------------------------------------------------------
     @classmethod
