@@ -157,7 +157,6 @@ def _print_findings(findings, stream=sys.stderr) -> None:
 
 def _run(args) -> int:
     from designer.engine import Engine, check, errors_of
-    from designer.store import Project, RunRecorder
     from .progress import ProgressPrinter
 
     pipeline, base_dir, project_path = _load_target(args.target, args.pipeline)
@@ -171,9 +170,13 @@ def _run(args) -> int:
     _print_findings(findings)
     if project_path is None:
         project_path = Path(args.project) if args.project else _default_project_for(Path(args.target))
+    engine = Engine(cache_dir=project_path.parent / (project_path.name + "-cache"))
+    if engine.will_compute(pipeline, base_dir, overrides=overrides, use_cache=not args.no_cache):
+        # A worker imports pandas and scikit-learn while this process opens the project.
+        engine.pool.ensure_started(1)
+    from designer.store import Project, RunRecorder
     with Project.open(project_path, create=True) as project:
         project.pipelines.save(pipeline.name, pipeline.to_json())
-        engine = Engine(cache_dir=project_path.parent / (project_path.name + "-cache"))
         recorder = RunRecorder(project)
         printer = ProgressPrinter(pipeline, sys.stderr)
 
@@ -184,9 +187,6 @@ def _run(args) -> int:
         try:
             result = engine.run(pipeline, base_dir, overrides=overrides,
                                 use_cache=not args.no_cache, listener=listener)
-        except KeyboardInterrupt:
-            engine.cancel()
-            raise
         finally:
             engine.close()
     if args.json:

@@ -2,7 +2,7 @@
 and `emit` for the exported script."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any, Callable, ClassVar
 
@@ -81,9 +81,15 @@ class EmitContext:
     inputs: dict[str, str]      # port -> variable name holding that input
     outputs: dict[str, str]     # port -> variable name to assign
     schemas: dict[str, Schema | None]  # port -> schema of the input
+    # (node id, output port) -> variable, for every node emitted before this one; e.g. Train
+    # Model names the fitted transforms of its table's lineage.
+    variables: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def inp(self, port: str) -> str:
         return self.inputs[port]
+
+    def var(self, node_id: str, port: str) -> str:
+        return self.variables[(node_id, port)]
 
     def out(self, port: str) -> str:
         return self.outputs[port]

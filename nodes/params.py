@@ -131,13 +131,16 @@ class _Number(Param):
 
 @dataclass(frozen=True)
 class Int(_Number):
+    # strict: refuse 2.0 (for unions where 1 and 1.0 mean different things, e.g. max_features)
+    strict: bool = False
+
     def describe(self) -> str:
         return "an int" + self._range()
 
     def accepts(self, value: Any) -> bool:
         if isinstance(value, bool):
             return False
-        if isinstance(value, float) and value.is_integer():
+        if isinstance(value, float) and value.is_integer() and not self.strict:
             value = int(value)
         return isinstance(value, int) and self._in_range(value)
 
@@ -150,11 +153,16 @@ class Int(_Number):
 
 @dataclass(frozen=True)
 class Float(_Number):
+    # strict: refuse ints (for unions where 1 and 1.0 mean different things, e.g. max_features)
+    strict: bool = False
+
     def describe(self) -> str:
         return "a float" + self._range()
 
     def accepts(self, value: Any) -> bool:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if self.strict and isinstance(value, int):
             return False
         return math.isfinite(value) and self._in_range(float(value))
 

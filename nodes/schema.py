@@ -113,6 +113,9 @@ class ModelSchema:
 class TransformSchema:
     node: str
     input_columns: tuple[str, ...] = ()
+    # What applying it does to those columns ('impute', 'remove_rows', 'scale', 'ordinal',
+    # 'onehot'), so that Apply Transformation can infer its output; '' when not known.
+    method: str = ""
     port_type = PortType.TRANSFORM
 
 

@@ -1,9 +1,21 @@
-"""Plans and executes pipelines: schemas, checks, cache, worker processes, events."""
-from .checker import Finding, check, errors_of
-from .events import *  # noqa: F401,F403
-from .events import __all__ as _events
-from .runner import Engine, RunResult
-from .schemas import NodeSchemas, propagate_schemas
+"""Plans and executes pipelines: schemas, checks, cache, worker processes, events.
 
-__all__ = ["Finding", "check", "errors_of", "Engine", "RunResult", "NodeSchemas",
-           "propagate_schemas", *_events]
+Names are imported on first use, so that `designer.engine.pool` can start workers before the
+heavier modules (networkx, the checker) are loaded.
+"""
+import importlib
+
+_EXPORTS = {
+    "Finding": "checker", "check": "checker", "errors_of": "checker",
+    "Engine": "runner", "RunResult": "runner",
+    "NodeSchemas": "schemas", "propagate_schemas": "schemas",
+    "WorkerPool": "pool",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'designer.engine' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -2,11 +2,20 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from multiprocessing.connection import Connection, wait
 
 from .worker import worker_main
 
-__all__ = ["WorkerPool", "WorkerHandle"]
+__all__ = ["WorkerPool", "WorkerHandle", "DATA_LIBRARIES", "default_workers"]
+
+# What workers import at start, in parallel with the engine's planning.
+DATA_LIBRARIES = ("pandas", "sklearn")
+
+
+def default_workers() -> int:
+    """MLWIRE_WORKERS, or one worker per core up to two."""
+    return int(os.environ.get("MLWIRE_WORKERS", 0)) or min(2, os.cpu_count() or 1)
 
 
 class WorkerHandle:
@@ -37,15 +46,17 @@ class WorkerHandle:
 class WorkerPool:
     """Starts workers on first use; `kill_all` ends them at once, the next run starts new ones."""
 
-    def __init__(self, size: int, preload: tuple[str, ...] = ()):
-        self.size = max(1, size)
+    def __init__(self, size: int | None = None, preload: tuple[str, ...] = DATA_LIBRARIES):
+        self.size = max(1, size or default_workers())
         self.preload = preload
         self._ctx = mp.get_context("spawn")  # safe beside Qt threads and OpenMP pools
         self.workers: list[WorkerHandle] = []
 
-    def ensure_started(self) -> None:
+    def ensure_started(self, wanted: int | None = None) -> None:
+        """Have `wanted` live workers (at most the pool's size; default: all of them)."""
+        wanted = self.size if wanted is None else min(self.size, wanted)
         self.workers = [w for w in self.workers if w.alive]
-        while len(self.workers) < self.size:
+        while len(self.workers) < wanted:
             self.workers.append(WorkerHandle(self._ctx, len(self.workers), self.preload))
 
     def idle(self) -> list[WorkerHandle]:
@@ -84,13 +95,5 @@ class WorkerPool:
         self.workers = []
 
     def close(self) -> None:
-        for w in self.workers:
-            try:
-                if w.alive:
-                    w.send(("stop",))
-            except OSError:
-                pass
-        for w in self.workers:
-            w.process.join(timeout=2)
-            w.kill()
-        self.workers = []
+        """End every worker now: an idle worker holds nothing worth waiting for."""
+        self.kill_all()

@@ -23,15 +23,13 @@ from .checker import ERROR, check
 from .environment import environment
 from .events import (Listener, NodeCached, NodeCancelled, NodeFailed, NodeFinished, NodeLog,
                      NodeProgress, NodeQueued, NodeSkipped, NodeStarted, RunFinished, RunStarted)
-from .pool import WorkerHandle, WorkerPool
+from .pool import DATA_LIBRARIES, WorkerHandle, WorkerPool
 from .schemas import propagate_schemas
 
 __all__ = ["Engine", "RunResult"]
 
 DONE_STATES = ("done", "cached")
 STOPPED_STATES = ("failed", "skipped", "cancelled")
-# What workers import at start, in parallel with the engine's planning.
-DATA_LIBRARIES = ("pandas", "sklearn")
 
 
 @dataclass
@@ -52,9 +50,10 @@ class RunResult:
 
 class Engine:
     def __init__(self, cache_dir: Path | None = None, workers: int | None = None,
-                 cache_secret: bytes | None = None, preload: tuple[str, ...] = DATA_LIBRARIES):
+                 cache_secret: bytes | None = None, preload: tuple[str, ...] = DATA_LIBRARIES,
+                 pool: WorkerPool | None = None):
         self.cache = OutputCache(cache_dir, cache_secret) if cache_dir else None
-        self.pool = WorkerPool(workers or min(2, os.cpu_count() or 1), preload)
+        self.pool = pool if pool is not None else WorkerPool(workers, preload)
         self._cancel = threading.Event()
         self._last: dict[str, Any] = {}   # node -> {port: bytes} or CacheEntry, of the last run
 
@@ -73,6 +72,16 @@ class Engine:
             raise KeyError(f"node '{node_id}' has no output from the last run")
         blob = held[port] if isinstance(held, dict) else held.blob(port)
         return pickle.loads(blob)
+
+    def will_compute(self, pipeline: Pipeline, base_dir: Path, *,
+                     overrides: dict[str, dict] | None = None, use_cache: bool = True) -> bool:
+        """Whether a run would compute anything (False: the cache has every output).
+
+        Lets a caller start a worker early, while it does other work, only when one is needed."""
+        run = _Run(self, pipeline, Path(base_dir), overrides or {}, None, use_cache,
+                   lambda event: None, "plan")
+        run.plan_all()
+        return "queued" in run.state.values()
 
     def run(self, pipeline: Pipeline, base_dir: Path, *, overrides: dict[str, dict] | None = None,
             targets: list[str] | None = None, use_cache: bool = True,
@@ -136,19 +145,26 @@ class _Run:
                 self.emit(NodeSkipped(other, why))
 
     # -- phases -----------------------------------------------------------------------------
-    def execute(self) -> RunResult:
+    def plan_all(self) -> None:
+        """Decide each node's start: failed (checker errors), skipped, cached or queued."""
         findings = check(self.pipeline, self.base_dir, self.overrides, self.schemas)
         blocked: dict[str, list[str]] = {}
         for f in findings:
             if f.severity == ERROR and f.node_id in self.schemas:
                 blocked.setdefault(f.node_id, []).append(f.message)
+        for node_id in self.order:
+            self.plan(node_id, blocked.get(node_id))
+
+    def execute(self) -> RunResult:
         self.emit(RunStarted(self.result.run_id, self.pipeline.to_json(), self.overrides,
                              {n: self.schemas[n].params for n in self.order}, environment(),
                              list(self.order)))
-        for node_id in self.order:
-            self.plan(node_id, blocked.get(node_id))
+        self.plan_all()
         try:
             self.schedule()
+        except KeyboardInterrupt:  # Ctrl+C in a terminal: a cancel, recorded as one
+            self.engine._cancel.set()
+            self.cancel_all()
         finally:
             if self.engine._cancel.is_set():
                 self.engine.pool.kill_all()
@@ -192,14 +208,15 @@ class _Run:
 
     def schedule(self) -> None:
         pool = self.engine.pool
-        if self.ready():
-            pool.ensure_started()
-            pool.reset()
+        pool.reset()
         while any(s in ("queued", "running") for s in self.state.values()):
             if self.engine._cancel.is_set():
                 self.cancel_all()
                 return
-            for node_id in self.ready():
+            ready = self.ready()
+            # Start only as many workers as there is work for; each costs a core while it starts.
+            pool.ensure_started(len(pool.busy()) + len(ready))
+            for node_id in ready:
                 idle = pool.idle()
                 if not idle:
                     break
@@ -209,7 +226,6 @@ class _Run:
                     for n in [n for n, s in self.state.items() if s == "queued"]:
                         self.fail(n, f"{self.pipeline.display_name(n)} could not be scheduled.")
                     return
-                pool.ensure_started()
                 continue
             for worker in pool.wait(timeout=0.1):
                 self.collect(worker)
@@ -254,10 +270,12 @@ class _Run:
                 self.handle(worker, worker.conn.recv())
                 if worker.busy_with is None:
                     return
-        except (EOFError, OSError):
-            pass
-        if worker.busy_with is not None and not worker.alive:
+            dead = not worker.alive
+        except (EOFError, OSError):  # the pipe closed: the worker is gone or going
+            dead = True
+        if worker.busy_with is not None and dead:
             node_id = worker.busy_with
+            worker.process.join(timeout=5)
             code = worker.process.exitcode
             self.engine.pool.replace(worker)
             self.fail(node_id, f"{self.pipeline.display_name(node_id)}: the worker process running "

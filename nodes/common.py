@@ -1,0 +1,63 @@
+"""Helpers shared by the core node modules: error translation, column checks on schemas, emitting.
+
+Light on purpose (stdlib only): node modules import it at top level, and the checker imports the
+node modules without ever loading pandas or scikit-learn.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterable
+
+from .base import NodeError
+from .schema import TableSchema
+
+__all__ = ["reported", "check_columns", "pick_columns", "call", "literal"]
+
+
+@contextmanager
+def reported():
+    """Turn ops.DataError (a problem a person can fix) into the NodeError the engine reports."""
+    try:
+        yield
+    except Exception as exc:
+        from . import ops  # already imported by the run() that raised
+        if isinstance(exc, ops.DataError):
+            raise NodeError(exc.message, exc.hint, param=exc.param, column=exc.column) from exc
+        raise
+
+
+def _names(columns: Iterable[str]) -> str:
+    return ", ".join(repr(c) for c in columns) or "none"
+
+
+def check_columns(schema: TableSchema | None, names: Iterable[str], param: str,
+                  title: str) -> None:
+    """NodeError for the first of `names` that a closed schema lacks, listing what it has."""
+    if schema is None or schema.open:
+        return
+    for name in names:
+        if not schema.has(name):
+            raise NodeError(f"The '{param}' parameter of {title} names column {name!r}, which "
+                            "the input table does not have.",
+                            f"Available columns: {_names(schema.names)}.", param=param,
+                            column=name)
+
+
+def pick_columns(schema: TableSchema, columns: list[str], exclude: list[str],
+                 numeric: bool) -> list[str]:
+    """The columns a transform works on: `columns`, or when empty all (non-)numeric known
+    columns; minus `exclude`. Unknown names are errors on a closed schema."""
+    chosen = list(columns) or (schema.numeric() if numeric else schema.non_numeric())
+    return [c for c in chosen if c not in set(exclude)]
+
+
+def literal(value: Any) -> str:
+    """Python source for a parameter value: repr() keeps every user string inert."""
+    return repr(value)
+
+
+def call(target: str, function: str, *args: str, **kwargs: Any) -> str:
+    """`target = function(args..., name=repr(value), ...)`: positional args are variable names
+    (already source), keyword values are literals."""
+    parts = list(args) + [f"{k}={literal(v)}" for k, v in kwargs.items()]
+    return f"{target} = {function}({', '.join(parts)})\n"

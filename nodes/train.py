@@ -1,0 +1,129 @@
+"""Model training nodes: Train Model (classifiers, regressors) and Train Clustering Model."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .base import CATEGORIES, EmitContext, NodeError, NodeType, Port
+from .common import check_columns, reported
+from .params import Column, Columns
+from .schema import ColumnInfo, ModelSchema, PortType, ScoreInfo, TableSchema
+
+__all__ = ["TrainModel", "TrainClusteringModel", "NODE_TYPES"]
+
+TRAINING = CATEGORIES[4]
+
+
+def _transforms_source(ctx: EmitContext, table: TableSchema | None) -> str:
+    """The script's list of (node id, fitted transform) the training table has been through."""
+    lineage = table.lineage if table is not None else ()
+    return "[" + ", ".join(f"({step!r}, {ctx.var(step, 'transform')})" for step in lineage) + "]"
+
+
+def _signature(table) -> list[tuple[str, str]]:
+    """Raw input columns (name, dtype) as they were before the first fitted transform."""
+    if table.lineage:
+        return list(table.lineage[0].input_columns)
+    return [(str(c), str(t)) for c, t in table.df.dtypes.items()]
+
+
+def _model(pipeline, task, label, table, node_id):
+    from .values import Model
+    estimator = pipeline.named_steps["estimator"]
+    classes = [c.item() if hasattr(c, "item") else c for c in estimator.classes_] \
+        if hasattr(estimator, "classes_") else None
+    features = list(pipeline.named_steps["features"].transformers_[0][2])
+    signature = [(n, t) for n, t in _signature(table) if n != label]
+    return Model(pipeline, task, label, features, classes, signature, node_id)
+
+
+class TrainModel(NodeType):
+    type_id = "train_model"
+    title = "Train Model"
+    category = TRAINING
+    doc = ("Fits a classifier or regressor on every column but the label, in table order. The "
+           "model is an inference pipeline: the fitted transforms the table went through, then "
+           "the feature selection, then the estimator.")
+    inputs = (Port("learner", PortType.LEARNER, "An untrained classifier or regressor."),
+              Port("data", PortType.TABLE, "The training rows, label included."))
+    outputs = (Port("model", PortType.MODEL, "The trained model."),)
+    params = (Column("label_column", doc="The column to predict."),)
+
+    def infer(self, inputs, params, ctx):
+        learner, table = inputs.get("learner"), inputs.get("data")
+        label = params["label_column"]
+        if learner is not None and learner.task == "clustering":
+            raise NodeError(f"{learner.estimator} is a clustering learner; Train Model needs a "
+                            "classifier or a regressor.", "Use Train Clustering Model instead.",
+                            port="learner")
+        check_columns(table, [label], "label_column", self.title)
+        if learner is None or table is None:
+            return {"model": None}
+        features = tuple(n for n in table.names if n != label)
+        return {"model": ModelSchema(learner.task, ctx.node_id, label, features, table.lineage)}
+
+    def run(self, inputs, params, ctx):
+        from . import ops
+        learner, table = inputs["learner"], inputs["data"]
+        label = params["label_column"]
+        transforms = [(step.step_id, step.estimator) for step in table.lineage]
+        ctx.progress(0.0, "training")
+        with reported():
+            pipeline = ops.train_model(learner.estimator, table.df, label, transforms)
+        ctx.progress(1.0, "trained")
+        return {"model": _model(pipeline, ops.task_of(learner.estimator), label, table,
+                                ctx.node_id)}
+
+    def emit(self, params, ctx):
+        return (f"{ctx.out('model')} = train_model({ctx.inp('learner')}, {ctx.inp('data')}, "
+                f"label={params['label_column']!r}, "
+                f"transforms={_transforms_source(ctx, ctx.schemas.get('data'))})\n")
+
+
+class TrainClusteringModel(NodeType):
+    type_id = "train_clustering_model"
+    title = "Train Clustering Model"
+    category = TRAINING
+    doc = ("Fits a clustering learner (e.g. K-Means) on the chosen columns (empty: all numeric "
+           "columns); the output table gains a 'cluster' column.")
+    inputs = (Port("learner", PortType.LEARNER, "An untrained clustering learner."),
+              Port("data", PortType.TABLE, "The rows to cluster."))
+    outputs = (Port("model", PortType.MODEL, "The trained clustering model."),
+               Port("data", PortType.TABLE, "The input rows plus their 'cluster'."))
+    params = (Columns("columns", [], "The columns to cluster on; empty: all numeric columns."),)
+
+    def infer(self, inputs, params, ctx):
+        learner, table = inputs.get("learner"), inputs.get("data")
+        if learner is not None and learner.task != "clustering":
+            raise NodeError(f"{learner.estimator} is a {learner.task} learner; Train Clustering "
+                            "Model needs a clustering learner such as K-Means.",
+                            "Use Train Model instead.", port="learner")
+        check_columns(table, params["columns"], "columns", self.title)
+        if table is None:
+            return {"model": None, "data": None}
+        features = tuple(params["columns"] or table.numeric())
+        model = ModelSchema("clustering", ctx.node_id, None, features, table.lineage)
+        columns = [c for c in table.columns if c.name != "cluster"] + [ColumnInfo("cluster")]
+        scored = ScoreInfo(ctx.node_id, "clustering", None, "cluster", features)
+        return {"model": model if learner is not None else None,
+                "data": replace(table.with_columns(columns), scored=scored)}
+
+    def run(self, inputs, params, ctx):
+        from . import ops
+        from .schema import ScoreInfo as Score
+        learner, table = inputs["learner"], inputs["data"]
+        transforms = [(step.step_id, step.estimator) for step in table.lineage]
+        with reported():
+            pipeline, df = ops.train_clustering_model(learner.estimator, table.df,
+                                                      params["columns"], transforms)
+        model = _model(pipeline, "clustering", None, table, ctx.node_id)
+        scored = Score(ctx.node_id, "clustering", None, "cluster", tuple(model.features))
+        return {"model": model, "data": table.derive(df, scored=scored)}
+
+    def emit(self, params, ctx):
+        target = f"{ctx.out('model')}, {ctx.out('data')}"
+        return (f"{target} = train_clustering_model({ctx.inp('learner')}, {ctx.inp('data')}, "
+                f"columns={params['columns']!r}, "
+                f"transforms={_transforms_source(ctx, ctx.schemas.get('data'))})\n")
+
+
+NODE_TYPES = [TrainModel, TrainClusteringModel]
