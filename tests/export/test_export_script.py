@@ -174,3 +174,14 @@ def test_an_unconnected_input_stops_the_export(tmp_path):
     with pytest.raises(ExportError, match=r"Train Model \(train\): input 'learner' is not "
                                           "connected"):
         export_script(p, tmp_path, tmp_path / "s.py")
+
+
+def test_a_missing_data_file_is_reported_without_a_traceback(tmp_path):
+    write_shop(tmp_path / "data")
+    p = pipeline({"load": ("import_csv", {"path": "data/shop.csv"})}, [])
+    script = tmp_path / "s.py"
+    script.write_text(export_script(p, tmp_path, script), encoding="utf-8")
+    (tmp_path / "data" / "shop.csv").unlink()
+    done = run_script(script, tmp_path)
+    assert done.returncode == 1
+    assert "shop.csv' does not exist" in done.stderr and "Traceback" not in done.stderr

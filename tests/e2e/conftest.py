@@ -1,0 +1,33 @@
+"""End-to-end helpers: the `mlwire` command in a subprocess, on copies of the examples."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "assets" / "examples"
+
+
+def mlwire(*args, cwd, timeout=240, env=None):
+    """Run `mlwire ARGS` as a user would; returns the CompletedProcess (text)."""
+    return subprocess.run([sys.executable, "-m", "designer.cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+
+
+def run_json(*args, cwd):
+    done = mlwire("run", *args, "--json", cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture
+def examples(tmp_path):
+    """A private copy of assets/examples (runs write project files beside the pipelines)."""
+    folder = tmp_path / "examples"
+    shutil.copytree(EXAMPLES, folder, ignore=shutil.ignore_patterns("*.mlw*", "__pycache__"))
+    return folder
