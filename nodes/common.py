@@ -45,8 +45,8 @@ def check_columns(schema: TableSchema | None, names: Iterable[str], param: str,
 
 def pick_columns(schema: TableSchema, columns: list[str], exclude: list[str],
                  numeric: bool) -> list[str]:
-    """The columns a transform works on: `columns`, or when empty all (non-)numeric known
-    columns; minus `exclude`. Unknown names are errors on a closed schema."""
+    """The known columns a transform works on: `columns`, or when empty all (non-)numeric known
+    columns; minus `exclude`."""
     chosen = list(columns) or (schema.numeric() if numeric else schema.non_numeric())
     return [c for c in chosen if c not in set(exclude)]
 

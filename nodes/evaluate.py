@@ -74,7 +74,8 @@ class EvaluateModel(NodeType):
                 f"features=model_features({ctx.var(s.model_node, 'model')})")
 
     def emit(self, params, ctx):
-        code = f"{ctx.out('metrics')} = evaluate_model({ctx.inp('data')}, {self._source(ctx, 'data')}"
+        code = (f"{ctx.out('metrics')} = evaluate_model({ctx.inp('data')}, "
+                f"{self._source(ctx, 'data')}")
         if "data_b" in ctx.inputs:
             code += f", b=dict(df={ctx.inp('data_b')}, {self._source(ctx, 'data_b')})"
         return code + ")\n"

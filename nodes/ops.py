@@ -100,8 +100,8 @@ def read_csv(path, separator=",", encoding="utf-8", header=True):
     if not path.is_file():
         what = "is a folder, not a file" if path.is_dir() else "does not exist"
         raise DataError(f"The file {str(path)!r} {what}.",
-                        "Check the 'path' parameter; relative paths start at the pipeline's folder.",
-                        param="path")
+                        "Check the 'path' parameter; relative paths start at the pipeline's "
+                        "folder.", param="path")
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -455,11 +455,16 @@ def score_model(pipeline, df, skip=()):
     X = steps[-2][1].transform(X)
     estimator = steps[-1][1]
     out = df.copy()
-    out[PREDICTION] = estimator.predict(X)
-    if task_of(estimator) == "classification" and hasattr(estimator, "predict_proba"):
-        proba = estimator.predict_proba(X)
-        for i, cls in enumerate(estimator.classes_):
-            out[f"{PROBABILITY_PREFIX}{cls}"] = proba[:, i]
+    try:
+        out[PREDICTION] = estimator.predict(X)
+        if task_of(estimator) == "classification" and hasattr(estimator, "predict_proba"):
+            proba = estimator.predict_proba(X)
+            for i, cls in enumerate(estimator.classes_):
+                out[f"{PROBABILITY_PREFIX}{cls}"] = proba[:, i]
+    except ValueError as exc:  # e.g. missing values the estimator cannot take
+        raise DataError(f"{type(estimator).__name__} could not score these rows: {exc}",
+                        "Give Score Model rows like the training rows; to fill gaps, put Clean "
+                        "Missing Data before Train Model so that the model includes it.") from exc
     return out
 
 

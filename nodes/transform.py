@@ -24,6 +24,8 @@ def rows_subset(table: TableSchema) -> TableSchema:
 def apply_schema(table: TableSchema, columns: tuple[str, ...], method: str) -> TableSchema:
     """The schema of `table` after a transform `method` on `columns` (column order kept)."""
     chosen = set(columns)
+    if method == "passthrough":
+        return table
     if method == "remove_rows":
         table = rows_subset(table)
     if method in ("impute", "remove_rows"):
@@ -104,7 +106,8 @@ class _FittedTransform(NodeType):
     def infer(self, inputs, params, ctx):
         table = inputs.get("data")
         if table is None:
-            return {"data": None, "transform": TransformSchema(ctx.node_id, (), self.method(params))}
+            return {"data": None,
+                    "transform": TransformSchema(ctx.node_id, (), self.method(params))}
         for name in ("columns", "exclude_columns"):
             if name in params:
                 check_columns(table, params[name], name, self.title)
@@ -240,7 +243,9 @@ class ApplyTransformation(NodeType):
         if transform.node in table.lineage:
             raise NodeError("This table has already been through that transform.",
                             "Connect the table from before the transform.", port="data")
-        out = apply_schema(table, transform.input_columns, transform.method)
+        # Rows cannot be removed at prediction time: a fitted remove_rows passes rows through.
+        method = "passthrough" if transform.method == "remove_rows" else transform.method
+        out = apply_schema(table, transform.input_columns, method)
         return {"data": replace(out, lineage=table.lineage + (transform.node,))}
 
     def run(self, inputs, params, ctx):

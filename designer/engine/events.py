@@ -59,6 +59,8 @@ class NodeFinished(RunEvent):
     # Per output port: {"type": "Table", "rows": n, "columns": n} or, for Metrics, "metrics": {...}
     outputs: dict[str, dict] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)  # file path -> sha256 it read
+    # Model ports -> the model as skops bytes (designer/artifacts.py); its sha256 is in outputs.
+    artifacts: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)

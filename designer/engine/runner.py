@@ -24,6 +24,7 @@ from .environment import environment
 from .events import (Listener, NodeCached, NodeCancelled, NodeFailed, NodeFinished, NodeLog,
                      NodeProgress, NodeQueued, NodeSkipped, NodeStarted, RunFinished, RunStarted)
 from .pool import DATA_LIBRARIES, WorkerHandle, WorkerPool
+from .worker import artifact_blob
 from .schemas import propagate_schemas
 
 __all__ = ["Engine", "RunResult"]
@@ -128,7 +129,8 @@ class _Run:
         self.result.errors[node_id] = message
         self.emit(NodeFailed(node_id, message, details, seconds))
 
-    def finish(self, node_id: str, summary: dict, seconds: float, cached: bool) -> None:
+    def finish(self, node_id: str, summary: dict, seconds: float, cached: bool,
+               artifacts: dict[str, bytes] | None = None) -> None:
         self.set_state(node_id, "cached" if cached else "done")
         self.result.outputs[node_id] = summary
         self.result.node_seconds[node_id] = seconds
@@ -136,7 +138,8 @@ class _Run:
             if info.get("type") == "Metrics":
                 self.result.metrics[node_id] = info["metrics"]
         event = NodeCached if cached else NodeFinished
-        self.emit(event(node_id, seconds, summary, self.fingerprints.get(node_id, {})))
+        self.emit(event(node_id, seconds, summary, self.fingerprints.get(node_id, {}),
+                        artifacts or {}))
 
     def skip_dependants(self, node_id: str, why: str) -> None:
         for other in self.order:
@@ -197,7 +200,11 @@ class _Run:
         entry = cache.get(key) if (cache and self.use_cache) else None
         if entry is not None and set(entry.ports) >= {p.name for p in node_type.outputs}:
             self.held[node_id] = entry
-            self.finish(node_id, entry.summary, entry.seconds, cached=True)
+            artifacts = {}
+            for port, info in entry.summary.items():
+                if info.get("artifact_sha256") and artifact_blob(port) in entry.ports:
+                    artifacts[port] = entry.blob(artifact_blob(port))
+            self.finish(node_id, entry.summary, entry.seconds, cached=True, artifacts=artifacts)
         else:
             self.set_state(node_id, "queued")
             self.emit(NodeQueued(node_id))
@@ -290,11 +297,11 @@ class _Run:
         elif kind == "log":
             self.emit(NodeLog(node_id, message[2]))
         elif kind == "done":
-            _, _, blobs, summary, seconds = message
+            _, _, blobs, artifacts, summary, seconds = message
             worker.busy_with = None
             worker.holds.update((self.keys[node_id], port) for port in blobs)
             self.held[node_id] = blobs
-            self.finish(node_id, summary, seconds, cached=False)
+            self.finish(node_id, summary, seconds, cached=False, artifacts=artifacts)
         elif kind == "failed":
             _, _, text, details, seconds, _param, _column = message
             worker.busy_with = None

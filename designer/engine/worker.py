@@ -19,7 +19,7 @@ from nodes.base import NodeError, RunContext
 
 from .cache import write_entry
 
-__all__ = ["worker_main", "describe_output", "failure_message"]
+__all__ = ["worker_main", "describe_output", "failure_message", "artifact_blob"]
 
 _LOG_LIMIT = 200_000  # characters of captured output kept per node
 
@@ -105,17 +105,20 @@ class _Worker:
             blobs = {port: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
                      for port, value in outputs.items()}
             summary = {port: describe_output(value) for port, value in outputs.items()}
+            artifacts = _model_files(outputs, summary, log)
             seconds = time.perf_counter() - started
             if task.get("cache_path"):
                 try:
-                    write_entry(Path(task["cache_path"]), task["cache_secret"], blobs, summary, seconds)
+                    stored = {**blobs, **{artifact_blob(p): data for p, data in artifacts.items()}}
+                    write_entry(Path(task["cache_path"]), task["cache_secret"], stored, summary,
+                                seconds)
                 except OSError as exc:  # a full disk costs caching, not the run
                     log.write(f"Could not write the cache entry: {exc}\n")
             self.memory[task["key"]] = outputs
             text = log.getvalue()
             if text:
                 send_log(text[:_LOG_LIMIT] + ("\n[log truncated]" if len(text) > _LOG_LIMIT else ""))
-            self.conn.send(("done", node_id, blobs, summary, seconds))
+            self.conn.send(("done", node_id, blobs, artifacts, summary, seconds))
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, none kills us
             if isinstance(exc, KeyboardInterrupt):
                 raise
@@ -125,6 +128,27 @@ class _Worker:
             self.conn.send(("failed", node_id, failure_message(title, node_id, exc),
                             traceback.format_exc(), time.perf_counter() - started,
                             getattr(exc, "param", None), getattr(exc, "column", None)))
+
+
+def artifact_blob(port: str) -> str:
+    """The cache-entry name of a model port's skops file."""
+    return f"{port}@model"
+
+
+def _model_files(outputs: dict, summary: dict, log) -> dict[str, bytes]:
+    """Model outputs as skops bytes, so the run record can keep them safely."""
+    from designer.artifacts import dump_model, sha256_of
+    from nodes.values import Model
+    files = {}
+    for port, value in outputs.items():
+        if isinstance(value, Model):
+            try:
+                files[port] = dump_model(value)
+            except Exception as exc:  # the run still has the model; only the record lacks it
+                log.write(f"Could not save the model on '{port}' as a skops file: {exc}\n")
+                continue
+            summary[port]["artifact_sha256"] = sha256_of(files[port])
+    return files
 
 
 def _node_type(task: dict):

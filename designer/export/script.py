@@ -9,6 +9,7 @@ comment, so no name can inject code.
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import keyword
 import os
@@ -41,13 +42,16 @@ def comment(text: str, prefix: str = "# ") -> str:
 
 
 def _ops_names(source: str) -> set[str]:
-    """Top-level names the pasted ops source defines or imports (cheap: no import of pandas)."""
-    names = set(re.findall(r"^(?:def|class)\s+(\w+)", source, re.M))
-    names |= set(re.findall(r"^(\w+)\s*=", source, re.M))
-    names |= set(re.findall(r"^import\s+\w+(?:\s+as\s+(\w+))?", source, re.M)) - {""}
-    names |= {m.split(".")[0] for m in re.findall(r"^import\s+([\w.]+)\s*$", source, re.M)}
-    for group in re.findall(r"^from\s+\S+\s+import\s+\(?([^)]*?)\)?\s*$", source, re.M | re.S):
-        names |= {part.split(" as ")[-1].strip() for part in group.split(",") if part.strip()}
+    """Top-level names the pasted ops source defines or imports (parsed, never imported)."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
     return names
 
 
@@ -64,6 +68,23 @@ class _Names:
             name, n = f"{base}_{n}", n + 1
         self.taken.add(name)
         return name
+
+
+def wrap_calls(code: str, width: int = 96) -> str:
+    """Long `target = function(arguments)` lines split to one argument per line, for people."""
+    out = []
+    for statement in ast.parse(code).body:
+        text = ast.get_source_segment(code, statement)
+        call = statement.value if isinstance(statement, ast.Assign) else None
+        if len(text) <= width or not isinstance(call, ast.Call) or "\n" in text:
+            out.append(text)
+            continue
+        target = text[:call.col_offset - statement.col_offset].rstrip()
+        parts = [ast.get_source_segment(code, a) for a in call.args]
+        parts += [f"{k.arg}={ast.get_source_segment(code, k.value)}" for k in call.keywords]
+        out.append(f"{target} {ast.get_source_segment(code, call.func)}(\n"
+                   + "".join(f"    {part},\n" for part in parts) + ")")
+    return "\n".join(out) + "\n"
 
 
 def _problems(pipeline: Pipeline, schemas) -> list[str]:
@@ -154,7 +175,8 @@ def export_script(pipeline: Pipeline, base_dir: Path, script_path: Path,
     variables: dict[tuple[str, str], str] = {}
     sections, evaluations = [], []
     for node_id in pipeline.topological_order():
-        node, node_type, info = pipeline.node(node_id), pipeline.node_type(node_id), schemas[node_id]
+        node, node_type, info = (pipeline.node(node_id), pipeline.node_type(node_id),
+                                 schemas[node_id])
         outputs = {p.name: names.new(node_id, p.name) for p in node_type.outputs}
         inputs = {e.target_port: variables[(e.source, e.source_port)]
                   for e in pipeline.in_edges(node_id)}
@@ -169,7 +191,7 @@ def export_script(pipeline: Pipeline, base_dir: Path, script_path: Path,
         head = comment(f"{title} ({node_id}) [{node_type.type_id}]", "# -- ")
         if node.comment:
             head += comment(node.comment, "#    ")
-        sections.append(head + code)
+        sections.append(head + wrap_calls(code))
         variables.update({(node_id, port): var for port, var in outputs.items()})
         if node_type.type_id == EVALUATE:
             evaluations.append((node_id, outputs["metrics"]))

@@ -1,4 +1,4 @@
-"""The exported script: runs anywhere, prints the same metrics as the app, and is injection-proof."""
+"""The exported script: runs from anywhere, prints the app's metrics, and is injection-proof."""
 from __future__ import annotations
 
 import ast

@@ -7,7 +7,8 @@ from typing import Any
 from nodes.base import RunContext
 
 
-def run_pipeline(pipeline, base_dir: Path, overrides: dict | None = None) -> dict[str, dict[str, Any]]:
+def run_pipeline(pipeline, base_dir: Path,
+                 overrides: dict | None = None) -> dict[str, dict[str, Any]]:
     """{node id: {output port: value}}; raises the first parameter problem or node error."""
     outputs: dict[str, dict[str, Any]] = {}
     for node_id in pipeline.topological_order():

@@ -29,7 +29,8 @@ def run_node(type_id, inputs=None, base_dir=Path("."), **params):
     node_type = registry.get(type_id)
     checked, errors = node_type.check_params(params)
     assert not errors, errors
-    return node_type.run(inputs or {}, checked, RunContext(type_id, base_dir, title=node_type.title))
+    ctx = RunContext(type_id, base_dir, title=node_type.title)
+    return node_type.run(inputs or {}, checked, ctx)
 
 
 def learner(type_id, **params):

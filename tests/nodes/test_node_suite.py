@@ -10,8 +10,8 @@ import pytest
 from designer.engine.schemas import propagate_schemas
 from nodes import ops
 from nodes.base import CATEGORIES, EmitContext
-from nodes.params import (Bool, Choice, Column, Columns, Float, Int, Literal, Param, ParamError,
-                          Path, String, Union)
+from nodes.params import (Bool, Choice, Column, Columns, Float, Int, Literal, Param, Path,
+                          String, Union)
 from nodes.registry import registry
 from nodes.schema import (LearnerSchema, MetricsSchema, ModelSchema, TableSchema,
                           TransformSchema, kind_of_dtype)

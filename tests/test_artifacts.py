@@ -1,0 +1,54 @@
+"""Model files: a trained model survives the skops round trip; anything else is refused unread."""
+import os
+import pickle
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from designer.artifacts import UnsafeModelError, dump_model, load_model, sha256_of
+from designer.engine import Engine
+from designer.model import load_pipeline
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "assets" / "examples"
+
+
+@pytest.fixture(scope="module")
+def churn_model():
+    engine = Engine(None, workers=1)
+    try:
+        result = engine.run(load_pipeline(EXAMPLES / "churn.pipeline.json"), EXAMPLES)
+        assert result.status == "succeeded"
+        yield engine.output("train", "model")
+    finally:
+        engine.close()
+
+
+def test_a_model_round_trips_and_predicts_the_same(churn_model):
+    data = dump_model(churn_model)
+    loaded = load_model(data, sha256_of(data))
+    rows = pd.read_csv(EXAMPLES / "churn.csv").drop(columns=["churned"]).head(200)
+    assert list(loaded.pipeline.predict(rows)) == list(churn_model.pipeline.predict(rows))
+    assert (loaded.task, loaded.label, loaded.classes) == ("classification", "churned", ["no", "yes"])
+
+
+class Payload:
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.path}",))
+
+
+def test_a_pickle_payload_is_refused_and_never_runs(tmp_path):
+    sentinel = tmp_path / "sentinel"
+    data = pickle.dumps(Payload(sentinel))
+    with pytest.raises(UnsafeModelError, match="not a model file MLWire can read safely"):
+        load_model(data, sha256_of(data))
+    assert not sentinel.exists()
+
+
+def test_bytes_that_do_not_match_their_hash_are_refused_unread(churn_model):
+    data = dump_model(churn_model)
+    with pytest.raises(UnsafeModelError, match="sha256"):
+        load_model(data[:-1] + b"x", sha256_of(data))
