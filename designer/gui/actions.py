@@ -1,0 +1,56 @@
+"""The window's actions (menus, toolbar, shortcuts), created in one place from a table."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+
+from .style import icon
+
+__all__ = ["make_actions", "ACTIONS"]
+
+# name: (text, shortcut, icon, tooltip)
+ACTIONS = {
+    "new": ("&New", QKeySequence.New, "mdi6.file-outline", "Start a new pipeline"),
+    "open": ("&Open…", QKeySequence.Open, "mdi6.folder-open-outline", "Open a pipeline file"),
+    "save": ("&Save", QKeySequence.Save, "mdi6.content-save-outline", "Save"),
+    "save_as": ("Save &As…", QKeySequence.SaveAs, None, "Save under a new name"),
+    "export": ("&Export Script…", None, "mdi6.language-python", "Export as a standalone Python script"),
+    "quit": ("&Quit", QKeySequence.Quit, None, "Quit MLWire"),
+    "undo": ("&Undo", QKeySequence.Undo, "mdi6.undo", "Undo"),
+    "redo": ("&Redo", "Ctrl+Shift+Z", "mdi6.redo", "Redo"),
+    "cut": ("Cu&t", QKeySequence.Cut, None, "Cut the selected nodes"),
+    "copy": ("&Copy", QKeySequence.Copy, None, "Copy the selected nodes"),
+    "paste": ("&Paste", QKeySequence.Paste, None, "Paste nodes"),
+    "duplicate": ("&Duplicate", "Ctrl+D", None, "Duplicate the selected nodes"),
+    "delete": ("De&lete", QKeySequence.Delete, "mdi6.delete-outline", "Delete the selection"),
+    "select_all": ("Select &All", QKeySequence.SelectAll, None, "Select every node"),
+    "quick_add": ("&Quick Add…", "Ctrl+Space", "mdi6.plus-box-outline", "Add a node at the cursor"),
+    "run": ("&Run", "F5", "mdi6.play", "Run the pipeline (F5)"),
+    "run_to_here": ("Run to &Here", "Shift+F5", "mdi6.play-speed",
+                    "Run the selected nodes and what they need"),
+    "cancel": ("&Cancel Run", "Ctrl+.", "mdi6.stop", "Stop the run"),
+    "validate": ("&Validate", "Ctrl+Shift+V", "mdi6.check-decagram-outline", "Check the pipeline now"),
+    "auto_layout": ("&Auto-layout", "Ctrl+L", "mdi6.sitemap-outline", "Arrange the nodes by data flow"),
+    "fit_view": ("&Fit View", "Ctrl+0", "mdi6.fit-to-screen-outline", "Show the whole pipeline"),
+    "zoom_in": ("Zoom &In", QKeySequence.ZoomIn, "mdi6.magnify-plus-outline", "Zoom in"),
+    "zoom_out": ("Zoom &Out", QKeySequence.ZoomOut, "mdi6.magnify-minus-outline", "Zoom out"),
+    "snap": ("&Snap to Grid", None, None, "Snap moved nodes to the grid"),
+}
+
+
+def make_actions(parent) -> dict[str, QAction]:
+    actions = {}
+    for name, (text, shortcut, icon_name, tip) in ACTIONS.items():
+        action = QAction(text, parent)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon_name:
+            action.setIcon(icon(icon_name, "#3b4452"))
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        actions[name] = action
+    actions["snap"].setCheckable(True)
+    actions["snap"].setChecked(True)
+    actions["run"].setIcon(icon("mdi6.play", "#2fa85a"))
+    actions["cancel"].setIcon(icon("mdi6.stop", "#e5484d"))
+    actions["cancel"].setEnabled(False)
+    return actions

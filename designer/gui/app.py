@@ -1,0 +1,45 @@
+"""Starting the designer: the QApplication, the look, and `main()` used by `mlwire open`."""
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from pathlib import Path
+
+__all__ = ["main", "create_app"]
+
+
+def create_app(argv: list[str] | None = None):
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("MLWire")
+    app.setOrganizationName("MLWire")
+    app.setStyle("Fusion")
+    font = QFont(app.font())
+    font.setPointSizeF(9.5)
+    app.setFont(font)
+    from .style import APP_STYLESHEET
+    app.setStyleSheet(APP_STYLESHEET)
+    return app
+
+
+def main(target: "str | Path | list[str] | None" = None) -> int:
+    """Open the designer, with a pipeline file when one is given (`mlwire open [FILE]`)."""
+    multiprocessing.freeze_support()
+    if isinstance(target, (str, Path)):
+        argv = [str(target)]
+    else:
+        argv = list(sys.argv[1:] if target is None and __name__ == "__main__" else target or [])
+    app = create_app([sys.argv[0]])
+    from .main_window import MainWindow
+    window = MainWindow()
+    paths = [a for a in argv if not a.startswith("-")]
+    if paths:
+        window.open_file(Path(paths[0]))
+    window.show()
+    window.view.fit_view()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""The canvas view: dotted grid, zoom (wheel, Ctrl +/-), pan (middle button or space-drag),
+rubber-band selection, fit view, and drops from the palette."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import QGraphicsView
+
+from .. import style
+
+__all__ = ["CanvasView", "NODE_MIME"]
+
+NODE_MIME = "application/x-mlwire-node-type"
+MIN_ZOOM, MAX_ZOOM = 0.2, 2.5
+FIT_MIN_ZOOM = 0.7
+
+
+class CanvasView(QGraphicsView):
+    node_type_dropped = Signal(str, QPointF)  # type id, scene position
+
+    def __init__(self, scene=None, parent=None):
+        super().__init__(parent)
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing
+                            | QPainter.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.BoundingRectViewportUpdate)
+        self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
+        self.setDragMode(QGraphicsView.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
+        self.setAcceptDrops(True)
+        self.setFrameShape(QGraphicsView.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self._pan_from: QPointF | None = None
+        self._space = False
+        if scene is not None:
+            self.set_scene(scene)
+
+    def set_scene(self, scene) -> None:
+        scene.setParent(self)  # a view does not own its scene; keep it alive
+        self.setScene(scene)
+
+    # -- look -------------------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.fillRect(rect, style.CANVAS_BG)
+        scale = self.transform().m11()
+        step = style.GRID * (1 if scale >= 0.6 else 2 if scale >= 0.3 else 4)
+        left = int(rect.left() // step) * step
+        top = int(rect.top() // step) * step
+        pen = QPen(style.GRID_DOT, 1.6 / max(scale, 0.3))
+        pen.setCapStyle(Qt.RoundCap)
+        painter.setPen(pen)
+        points = []
+        y = top
+        while y < rect.bottom():
+            x = left
+            while x < rect.right():
+                points.append(QPointF(x, y))
+                x += step
+            y += step
+        if len(points) < 40000:
+            painter.drawPoints(points)
+
+    # -- zoom and fit -----------------------------------------------------------------------
+    def zoom(self, factor: float) -> None:
+        current = self.transform().m11()
+        factor = max(MIN_ZOOM / current, min(MAX_ZOOM / current, factor))
+        self.scale(factor, factor)
+
+    def zoom_in(self) -> None:
+        self.zoom(1.2)
+
+    def zoom_out(self) -> None:
+        self.zoom(1 / 1.2)
+
+    def fit_view(self) -> None:
+        rect = QRectF()
+        for item in self.scene().nodes.values():
+            rect = rect.united(item.sceneBoundingRect())
+        if rect.isNull():
+            self.resetTransform()
+            self.centerOn(0, 0)
+            return
+        self.fitInView(rect.adjusted(-40, -40, 40, 40), Qt.KeepAspectRatio)
+        scale = self.transform().m11()
+        if scale > 1.0 or scale < FIT_MIN_ZOOM:
+            # never blow cards up; never shrink them past legibility: show the top instead
+            zoom = min(1.0, max(scale, FIT_MIN_ZOOM))
+            self.resetTransform()
+            self.scale(zoom, zoom)
+            if scale < FIT_MIN_ZOOM:
+                top = self.mapToScene(self.viewport().rect()).boundingRect()
+                self.centerOn(rect.center().x(), rect.top() - 40 + top.height() / 2)
+            else:
+                self.centerOn(rect.center())
+
+    def centre_on_node(self, node_id: str) -> None:
+        item = self.scene().nodes.get(node_id)
+        if item is not None:
+            self.centerOn(item.sceneBoundingRect().center())
+
+    def visible_centre(self) -> QPointF:
+        return self.mapToScene(self.viewport().rect().center())
+
+    def wheelEvent(self, event) -> None:
+        if event.modifiers() & Qt.ShiftModifier:
+            return super().wheelEvent(event)
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom(1.0015 ** delta)
+        event.accept()
+
+    # -- pan --------------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat() and self.scene().wire is None:
+            self._space = True
+            self.viewport().setCursor(Qt.OpenHandCursor)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MiddleButton or (self._space and event.button() == Qt.LeftButton):
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            if self._space:
+                self.viewport().setCursor(Qt.OpenHandCursor)
+            else:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    # -- drops from the palette -------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(NODE_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasFormat(NODE_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if event.mimeData().hasFormat(NODE_MIME):
+            type_id = bytes(event.mimeData().data(NODE_MIME)).decode()
+            self.node_type_dropped.emit(type_id, self.mapToScene(event.position().toPoint()))
+            event.acceptProposedAction()
+        else:
+            super().dropEvent(event)
