@@ -76,6 +76,7 @@ class Pipeline:
         self.events = EventSource()
         self._graph = nx.MultiDiGraph()
         self._nodes: dict[str, Node] = {}
+        self._edges: dict[Edge, None] = {}  # in document order, so saved files stay stable
 
     # -- reading ----------------------------------------------------------------------------
     @property
@@ -84,7 +85,7 @@ class Pipeline:
 
     @property
     def edges(self) -> list[Edge]:
-        return [data["edge"] for _, _, data in self._graph.edges(data=True)]
+        return list(self._edges)
 
     def node(self, node_id: str) -> Node:
         try:
@@ -144,7 +145,12 @@ class Pipeline:
         return f"{base}_{n}"
 
     # -- editing ----------------------------------------------------------------------------
-    def add_node(self, node: Node) -> Node:
+    def index_of(self, node_id: str) -> int:
+        """The node's place in the document's order (which breaks ties in data-flow order)."""
+        return list(self._nodes).index(node_id)
+
+    def add_node(self, node: Node, index: int | None = None) -> Node:
+        """Add a node, at the end or, for undo of a removal, back at its old `index`."""
         if not NODE_ID_PATTERN.match(node.id or ""):
             raise DuplicateNodeError(
                 f"Node id {node.id!r} is not valid: use letters, digits, '_' or '-', "
@@ -158,7 +164,12 @@ class Pipeline:
                 raise UnknownParameterError(
                     f"Node '{node.id}' ({node_type.title}) has no parameter '{name}'. "
                     f"Its parameters: {known}.")
-        self._nodes[node.id] = node
+        if index is None or index >= len(self._nodes):
+            self._nodes[node.id] = node
+        else:
+            items = list(self._nodes.items())
+            items.insert(max(0, index), (node.id, node))
+            self._nodes = dict(items)
         self._graph.add_node(node.id)
         self.events.emit(NodeAdded(node.id))
         return node
@@ -203,9 +214,19 @@ class Pipeline:
                 f"Connecting {self.display_name(edge.source)} to {self.display_name(edge.target)} "
                 "would create a cycle: a pipeline must flow one way.")
 
-    def connect(self, edge: Edge) -> Edge:
+    def edge_index(self, edge: Edge) -> int:
+        return list(self._edges).index(edge)
+
+    def connect(self, edge: Edge, index: int | None = None) -> Edge:
+        """Add a wire, at the end or, for undo of a removal, back at its old `index`."""
         self.check_connection(edge)
         self._graph.add_edge(edge.source, edge.target, key=edge, edge=edge)
+        if index is None or index >= len(self._edges):
+            self._edges[edge] = None
+        else:
+            items = list(self._edges)
+            items.insert(max(0, index), edge)
+            self._edges = dict.fromkeys(items)
         self.events.emit(EdgeAdded(edge))
         return edge
 
@@ -213,6 +234,7 @@ class Pipeline:
         if not self._graph.has_edge(edge.source, edge.target, key=edge):
             raise UnknownPortError(f"There is no wire {edge} in pipeline '{self.name}'.")
         self._graph.remove_edge(edge.source, edge.target, key=edge)
+        del self._edges[edge]
         self.events.emit(EdgeRemoved(edge))
 
     def set_param(self, node_id: str, name: str, value: Any) -> Any:
