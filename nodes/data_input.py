@@ -119,6 +119,9 @@ class ImportCsv(NodeType):
                             "'latin-1'.", param="encoding") from exc
         except (OSError, csv.Error):
             return {"data": None}  # run() reports it with the line or byte
+        if schema is not None and not schema.columns:
+            raise NodeError(f"The file {str(path)!r} is empty: it has no header and no rows.",
+                            "Choose a CSV file with a header row.", param="path")
         return {"data": schema}
 
     def fingerprint(self, params, ctx):

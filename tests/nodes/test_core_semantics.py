@@ -330,6 +330,10 @@ def test_latin1_bytes_read_as_utf8_name_the_byte_and_suggest_latin1(tmp_path):
 def test_empty_file_is_a_clear_error(tmp_path):
     with pytest.raises(NodeError, match="is empty"):
         _import_csv(tmp_path, "empty.csv", b"")
+    with pytest.raises(NodeError, match="is empty"):  # before running, too
+        registry.get("import_csv").infer({}, {"path": "empty.csv", "separator": ",",
+                                              "encoding": "utf-8", "header": True},
+                                          InferContext("load", tmp_path))
 
 
 def test_fingerprint_follows_the_content(tmp_path):
