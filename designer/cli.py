@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--json", action="store_true")
     group.add_argument("--markdown", action="store_true")
+
+    from . import cli_tracking      # runs, show, compare, tag, clone, register, models, ...
+    cli_tracking.add_parsers(sub)
     return parser
 
 
@@ -61,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "open":
             return _open(getattr(args, "project", None))
-        handler = {"run": _run, "validate": _validate, "export": _export, "nodes": _nodes}[command]
+        from .cli_tracking import HANDLERS as tracking
+        handler = {"run": _run, "validate": _validate, "export": _export, "nodes": _nodes,
+                   **tracking}[command]
         return handler(args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -235,6 +240,9 @@ def _export(args) -> int:
     from designer.export import export_script
     pipeline, base_dir, _ = _load_target(args.target, args.pipeline)
     out = Path(args.output)
+    if not out.parent.is_dir():
+        raise UsageError(f"-o {out}: the folder {out.parent} does not exist. Create it first, "
+                         "or write the script somewhere else.")
     source = export_script(pipeline, base_dir, out)
     out.write_text(source, encoding="utf-8")
     print(f"Wrote {out} ({len(source.splitlines())} lines). Run it with: python {out}")

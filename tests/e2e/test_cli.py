@@ -1,0 +1,47 @@
+"""The `mlwire` command's other faces: nodes, validate, export, running a project file."""
+import json
+
+from conftest import mlwire, run_json
+
+CORE = {"import_csv", "sample_dataset", "select_columns", "clean_missing_data", "normalize_data",
+        "encode_categorical", "split_data", "apply_transformation", "logistic_regression",
+        "random_forest_classifier", "boosted_trees_classifier", "linear_regression",
+        "random_forest_regressor", "boosted_trees_regressor", "kmeans", "train_model",
+        "train_clustering_model", "score_model", "evaluate_model"}
+
+
+def test_nodes_lists_the_core_catalog_as_text_json_and_markdown(tmp_path):
+    listed = json.loads(mlwire("nodes", "--json", cwd=tmp_path).stdout)
+    by_id = {n["type"]: n for n in listed}
+    assert CORE <= set(by_id)
+    split = by_id["split_data"]
+    assert [p["name"] for p in split["params"]] == ["fraction", "seed", "stratify_column"]
+    assert [p["name"] for p in split["outputs"]] == ["train", "test"]
+    assert "split_data" in mlwire("nodes", cwd=tmp_path).stdout
+    assert "### Split Data (`split_data`)" in mlwire("nodes", "--markdown", cwd=tmp_path).stdout
+
+
+def test_validate_a_clean_pipeline_and_one_with_leakage(examples):
+    clean = mlwire("validate", "churn.pipeline.json", cwd=examples)
+    assert clean.returncode == 0 and "no problems found" in clean.stdout
+    leaky = mlwire("validate", "churn-leaky.pipeline.json", "--json", cwd=examples)
+    assert leaky.returncode == 0  # a warning, not an error
+    findings = json.loads(leaky.stdout)
+    assert [(f["severity"], f["node_id"], f["code"]) for f in findings] == [
+        ("warning", "fill", "leakage")]
+
+
+def test_export_into_a_missing_folder_is_a_usage_error(examples):
+    done = mlwire("export", "churn.pipeline.json", "-o", "nowhere/script.py", cwd=examples)
+    assert done.returncode == 2 and "does not exist" in done.stderr
+
+
+def test_a_project_file_runs_its_pipeline_and_set_parses_by_declaration(examples):
+    first = run_json("iris-clusters.pipeline.json", cwd=examples)
+    again = run_json("iris-clusters.mlw", "--set", "kmeans.n_clusters=4",
+                     "--set", "measurements.columns=species,petal_width", cwd=examples)
+    assert again["status"] == "succeeded"
+    assert again["metrics"]["evaluate"]["silhouette"] != first["metrics"]["evaluate"]["silhouette"]
+    assert again["nodes"]["load"]["status"] == "cached"
+    wrong = mlwire("run", "iris-clusters.mlw", "--pipeline", "nope", cwd=examples)
+    assert wrong.returncode == 2 and "has no pipeline 'nope'" in wrong.stderr
