@@ -16,12 +16,25 @@ __all__ = ["dump_model", "load_model", "sha256_of", "UnsafeModelError", "TRUSTED
 # - TreePredictor and Tree: the trees of HistGradientBoosting and of decision trees and forests. skops flags it because a crafted file could hold
 #   out-of-range node indices; ours come with a sha256 recorded by this program, and predictions
 #   run in worker processes or a separate server process, never in the designer's window.
+# - KDTree, BallTree and their distance metrics: k-nearest neighbours' search structures, which
+#   hold index arrays like the trees above do;
+# - the calibration wrappers of SVC with probabilities, and the MLPs' optimizer state;
 # - numpy.dtype: e.g. OneHotEncoder's dtype parameter; a dtype object carries no code.
 TRUSTED_TYPES = (
     "nodes.ops.ColumnStep",
     "numpy.dtype",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "sklearn.tree._tree.Tree",
+    "sklearn.neighbors._kd_tree.KDTree",
+    "sklearn.neighbors._ball_tree.BallTree",
+    "sklearn.metrics._dist_metrics.EuclideanDistance64",
+    "sklearn.metrics._dist_metrics.ManhattanDistance64",
+    "sklearn.metrics._dist_metrics.ChebyshevDistance64",
+    "sklearn.metrics._dist_metrics.MinkowskiDistance64",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
+    "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
 )
 
 
