@@ -38,6 +38,12 @@ TRUSTED_TYPES = (
 )
 
 
+def _trusted_types() -> tuple[str, ...]:
+    """The reviewed types above plus MLWire's own table steps (listed in nodes/kernels.py)."""
+    from nodes.kernels import STEP_TYPES
+    return TRUSTED_TYPES + tuple(STEP_TYPES)
+
+
 class UnsafeModelError(Exception):
     """A model file that fails its hash check or holds types nobody reviewed."""
 
@@ -74,12 +80,13 @@ def load_model(data: bytes, expected_sha256: str):
     from skops.io.exceptions import UntrustedTypesFoundException
     from nodes.values import Model
     try:
-        untrusted = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+        trusted = _trusted_types()
+        untrusted = [t for t in sio.get_untrusted_types(data=data) if t not in trusted]
         if untrusted:
             raise UnsafeModelError(
                 "The model holds types MLWire does not trust, so it is not loaded: "
                 + ", ".join(untrusted) + ".")
-        content = sio.loads(data, trusted=list(TRUSTED_TYPES))
+        content = sio.loads(data, trusted=list(trusted))
     except UntrustedTypesFoundException as exc:
         raise UnsafeModelError(f"The model holds untrusted types, so it is not loaded: {exc}") from exc
     except UnsafeModelError:

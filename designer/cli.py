@@ -50,8 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--json", action="store_true")
     group.add_argument("--markdown", action="store_true")
 
+    p = sub.add_parser("trust", help="review and trust the script, database, URL and export "
+                                     "nodes of a file that came from elsewhere")
+    p.add_argument("file", help="a pipeline (.pipeline.json) or project (.mlw) file")
+    p.add_argument("--yes", action="store_true", help="trust without asking (after showing)")
+
     from . import cli_tracking      # runs, show, compare, tag, clone, register, models, ...
     cli_tracking.add_parsers(sub)
+    from . import cli_automl        # automl
+    cli_automl.add_parser(sub)
+    from . import cli_serving       # serve, predict, bundle
+    cli_serving.add_parsers(sub)
     return parser
 
 
@@ -65,8 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         if command == "open":
             return _open(getattr(args, "project", None))
         from .cli_tracking import HANDLERS as tracking
+        from .cli_serving import HANDLERS as serving
         handler = {"run": _run, "validate": _validate, "export": _export, "nodes": _nodes,
-                   **tracking}[command]
+                   "trust": _trust, **tracking, "automl": _automl, **serving}[command]
         return handler(args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -261,6 +271,16 @@ def _nodes(args) -> int:
     for problem in registry.problems:
         print(problem, file=sys.stderr)
     return EXIT_OK
+
+
+def _automl(args) -> int:
+    from .cli_automl import run_automl_command
+    return run_automl_command(args)
+
+
+def _trust(args) -> int:
+    from designer.trust import trust_file
+    return trust_file(args.file, yes=args.yes)
 
 
 def _open(project: str | None) -> int:

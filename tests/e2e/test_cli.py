@@ -45,3 +45,25 @@ def test_a_project_file_runs_its_pipeline_and_set_parses_by_declaration(examples
     assert again["nodes"]["load"]["status"] == "cached"
     wrong = mlwire("run", "iris-clusters.mlw", "--pipeline", "nope", cwd=examples)
     assert wrong.returncode == 2 and "has no pipeline 'nope'" in wrong.stderr
+
+
+def test_trust_shows_the_code_then_records_trust_outside_the_file(tmp_path):
+    pipeline = {
+        "format": "mlwire.pipeline/1", "name": "scripted",
+        "nodes": [{"id": "data", "type": "enter_data_manually", "params": {"data": "a,b\n1,2\n"}},
+                  {"id": "script", "type": "execute_python_script",
+                   "params": {"code": "def run(data, data_b=None):\n    return data\n"}}],
+        "edges": [{"source": "data", "source_port": "data", "target": "script",
+                   "target_port": "data"}],
+    }
+    path = tmp_path / "p.pipeline.json"
+    path.write_text(json.dumps(pipeline))
+    before = path.read_bytes()
+    env = {"MLWIRE_DATA_DIR": str(tmp_path / "userdata")}
+    untrusted = mlwire("run", "p.pipeline.json", cwd=tmp_path, env=env)
+    assert untrusted.returncode == 1 and "mlwire trust" in untrusted.stdout + untrusted.stderr
+    done = mlwire("trust", "p.pipeline.json", "--yes", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "return data" in done.stdout
+    assert path.read_bytes() == before
+    assert mlwire("run", "p.pipeline.json", cwd=tmp_path, env=env).returncode == 0
