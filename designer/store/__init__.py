@@ -1,13 +1,21 @@
-"""The project file (`*.mlw`): one SQLite file with pipelines, runs, metrics; opened via Project."""
-from .entities import (MetricsInfo, NODE_RUN_STATUSES, NodeRunInfo, PipelineInfo, RUN_STATUSES,
-                       RunInfo)
-from .errors import ProjectError, UnknownPipelineError, UnknownRunError
+"""The project file (`*.mlw`): one SQLite file with pipelines, runs, models, registry, assets."""
+from .artifacts import PICKLE_WARNING
+from .entities import (ArtifactInfo, AssetUse, DataAssetInfo, DataAssetVersionInfo, LockHolder,
+                       MetricsInfo, ModelVersionInfo, NewRun, NODE_RUN_STATUSES, NodeRunInfo,
+                       PipelineInfo, RegisteredModelInfo, ResolvedAsset, RUN_STATUSES, RunInfo,
+                       RunSummary)
+from .errors import (ProjectError, ProjectLockedError, UnknownArtifactError, UnknownAssetError,
+                     UnknownModelError, UnknownPipelineError, UnknownRunError)
 from .header import APPLICATION_ID, SCHEMA_VERSION
 from .project import PROJECT_SUFFIX, Project
 
-__all__ = ["Project", "ProjectError", "UnknownPipelineError", "UnknownRunError", "RunRecorder",
-           "PipelineInfo", "RunInfo", "NodeRunInfo", "MetricsInfo", "RUN_STATUSES",
-           "NODE_RUN_STATUSES", "APPLICATION_ID", "SCHEMA_VERSION", "PROJECT_SUFFIX", "LOG_LIMIT"]
+__all__ = ["Project", "ProjectError", "ProjectLockedError", "UnknownPipelineError",
+           "UnknownRunError", "UnknownModelError", "UnknownAssetError", "UnknownArtifactError",
+           "RunRecorder", "PipelineInfo", "RunInfo", "RunSummary", "NewRun", "NodeRunInfo",
+           "MetricsInfo", "ArtifactInfo", "RegisteredModelInfo", "ModelVersionInfo",
+           "DataAssetInfo", "DataAssetVersionInfo", "ResolvedAsset", "AssetUse", "LockHolder",
+           "RUN_STATUSES", "NODE_RUN_STATUSES", "APPLICATION_ID", "SCHEMA_VERSION",
+           "PROJECT_SUFFIX", "LOG_LIMIT", "PICKLE_WARNING"]
 
 
 def __getattr__(name: str):

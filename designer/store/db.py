@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool, QueuePool
 
@@ -80,6 +80,15 @@ class Database:
             raise
         finally:
             session.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction on a Core connection: bulk inserts without the ORM's overhead."""
+        if self.read_only:
+            raise ProjectError(f"'{self.path}' was opened read-only; open it without read_only "
+                               "to change it.")
+        with self._write_engine.begin() as conn:
+            yield conn
 
     def pragma(self, name: str) -> object:
         """The value of a read-only pragma such as user_version (name is one of our constants)."""

@@ -8,11 +8,16 @@ from pathlib import Path
 
 from sqlalchemy.exc import DatabaseError
 
+from .artifacts import ArtifactStore
+from .assets import DataAssetStore
 from .db import Database
+from .entities import LockHolder
 from .errors import ProjectError
 from .header import APPLICATION_ID, SCHEMA_VERSION, read_header
+from .lock import WriterLock, read_holder
 from .pipelines import PipelineStore
 from .process import pid_alive
+from .registry import ModelRegistry
 from .runs import RunStore
 
 __all__ = ["Project", "PROJECT_SUFFIX"]
@@ -21,7 +26,8 @@ PROJECT_SUFFIX = ".mlw"
 
 
 class Project:
-    """An open project file. `project.pipelines` and `project.runs` hold its content.
+    """An open project file: `pipelines`, `runs`, `artifacts` (model files), `registry` (named
+    models) and `assets` (data assets) hold its content.
 
     Use `Project.open(...)`, ideally as a context manager, so the file is closed (checkpointed
     into a single complete file) however the block ends.
@@ -35,13 +41,23 @@ class Project:
         self.interrupted_runs: tuple[str, ...] = ()
         self.pipelines = PipelineStore(db)
         self.runs = RunStore(db)
+        self.artifacts = ArtifactStore(db)
+        self.registry = ModelRegistry(db, self.artifacts)
+        self.assets = DataAssetStore(db)
+        self.lock: WriterLock | None = None     # held when opened with exclusive=True
         self._closed = False
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike, create: bool = False,
-             read_only: bool = False) -> "Project":
+    def open(cls, path: str | os.PathLike, create: bool = False, read_only: bool = False,
+             exclusive: bool = False, program: str = "MLWire") -> "Project":
         """Open the project at `path`; with create=True a missing file becomes a new project.
+
+        exclusive=True (the designer does this) takes the project's writer lock: a second
+        exclusive opener gets a ProjectLockedError whose `holder` says who has it (pid, host,
+        since) and may open read-only instead. A lock left by a process that has died is taken
+        over, and `notices` says so. Short writers (`mlwire run`, registry commands) do not take
+        it: SQLite serialises their transactions.
 
         The file's header is checked with plain file I/O first: a file that is not an MLWire
         project, or is from a newer MLWire, is refused with a ProjectError and left untouched.
@@ -64,6 +80,29 @@ class Project:
         header = read_header(path)
         if not read_only:
             _require_writable(path)
+        lock = None
+        if exclusive:
+            if read_only:
+                raise ProjectError("A project opened read-only takes no writer lock; open it "
+                                   "with exclusive=False.")
+            lock = WriterLock.acquire(path, program)
+            notice = lock.stale_notice(path.name)
+            if notice:
+                notices.append(notice)
+        elif not read_only and (holder := read_holder(path)) is not None:
+            notices.append(f"'{path.name}' is open for editing in {holder.describe()}; changes "
+                           "made here are written between its own.")
+        try:
+            project = cls._open_checked(path, header, read_only, notices)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        project.lock = lock
+        return project
+
+    @classmethod
+    def _open_checked(cls, path: Path, header, read_only: bool, notices: list[str]) -> "Project":
         if header.user_version < SCHEMA_VERSION:
             if read_only:
                 raise ProjectError(f"'{path}' was written by an older MLWire (file format "
@@ -116,7 +155,16 @@ class Project:
         """Close the file, folding the write-ahead log into it. Safe to call twice."""
         if not self._closed:
             self._closed = True
-            self.db.close()
+            try:
+                self.db.close()
+            finally:
+                if self.lock is not None:
+                    self.lock.release()
+
+    @staticmethod
+    def lock_holder(path: str | os.PathLike) -> LockHolder | None:
+        """Who holds the project at `path` for writing (exclusive), or None."""
+        return read_holder(path)
 
     @property
     def closed(self) -> bool:

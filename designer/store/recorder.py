@@ -1,8 +1,11 @@
-"""RunRecorder: a run-event listener that writes each run, its node runs and metrics to the project.
+"""RunRecorder: a run-event listener that writes each run, its node runs, metrics and models.
 
 Commits are few: the run row when the run starts (so a crash leaves a trace), node rows in one
 transaction when the run finishes, and earlier only when a node fails or when rows have waited
 longer than `flush_seconds` (so a long run that is killed keeps what it had done).
+
+Model files (skops bytes, designer/artifacts.py) are kept content-addressed by their sha256: a
+train node served from the cache in a rerun points at the same artifact row as the first run.
 """
 from __future__ import annotations
 
@@ -15,10 +18,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import IntegrityError
 
+from designer.artifacts import sha256_of
 from designer.engine.environment import environment as current_environment
 from designer.engine.events import (NodeCached, NodeCancelled, NodeFailed, NodeFinished, NodeLog,
                                     NodeSkipped, RunEvent, RunFinished, RunStarted)
@@ -26,7 +30,8 @@ from designer.engine.events import (NodeCached, NodeCancelled, NodeFailed, NodeF
 from .coltypes import utcnow
 from .entities import RUN_STATUSES
 from .errors import ProjectError
-from .orm import MetricArtifactRow, MetricRow, NodeRunRow, RunRow
+from .orm import (ArtifactRow, MetricArtifactRow, MetricRow, MetricStepRow, NodeRunRow,
+                  RunArtifactRow, RunInputRow, RunRow)
 
 __all__ = ["RunRecorder", "LOG_LIMIT"]
 
@@ -63,6 +68,9 @@ class _OpenRun:
     node_rows: list[dict] = field(default_factory=list)
     metrics: dict[str, dict] = field(default_factory=dict)      # node id -> Metrics JSON
     metric_nodes: set[str] = field(default_factory=set)         # node ids with metrics recorded
+    models: list[dict] = field(default_factory=list)            # run_artifacts rows to write
+    blobs: dict[str, bytes] = field(default_factory=dict)       # sha256 -> skops bytes
+    inputs: list[dict] = field(default_factory=list)            # run_inputs rows to write
 
 
 def _split_outputs(outputs: dict[str, Any]) -> tuple[dict, dict | None]:
@@ -93,6 +101,22 @@ def _scalar(value: Any) -> Any:
     except (TypeError, ValueError):
         return _NOT_SCALAR
     return None if math.isnan(number) else number
+
+
+def _series_rows(run_id: str, node_id: str, metrics: dict) -> list[dict]:
+    """Per-step values, from a Metrics JSON "series": {name: [[step, value], ...]}."""
+    rows = []
+    series = metrics.get("series")
+    for name, points in (series.items() if isinstance(series, dict) else ()):
+        for point in points or ():
+            try:
+                step, value = int(point[0]), _scalar(point[1])
+            except (TypeError, ValueError, IndexError):
+                continue
+            if value is not _NOT_SCALAR:
+                rows.append({"run_id": run_id, "node_id": node_id, "name": str(name),
+                             "step": step, "value": value})
+    return rows
 
 
 def _metric_rows(run_id: str, node_id: str, metrics: dict) -> list[dict]:
@@ -177,8 +201,31 @@ class RunRecorder:
         summary, metrics = _split_outputs(event.outputs)
         if metrics is not None:     # before _add_node, which may flush
             self._run.metrics[event.node_id] = metrics
+        self._keep_models(event, summary)
+        self._run.inputs += [{"run_id": self._run.run_id, "node_id": event.node_id,
+                              "path": str(path), "sha256": str(sha)}
+                             for path, sha in event.fingerprints.items()]
         self._add_node(event.node_id, "cached" if isinstance(event, NodeCached) else "done",
                        event.seconds, outputs=summary, fingerprints=dict(event.fingerprints))
+
+    def _keep_models(self, event: NodeFinished, summary: dict) -> None:
+        """Queue each Model port's skops file; its hash must match what the worker recorded."""
+        run = self._run
+        for port, info in summary.items():
+            sha = info.get("artifact_sha256") if isinstance(info, dict) else None
+            if not sha:
+                continue
+            data = event.artifacts.get(port)
+            if data is not None:
+                if sha256_of(data) != sha:
+                    log.warning("The model file of %s.%s in run %s does not match its sha256; it "
+                                "was not kept.", event.node_id, port, run.run_id)
+                    continue
+                run.blobs[sha] = data
+            # Without bytes (a cached node whose file is already kept) the link is made only
+            # if the project has that file; see _flush.
+            run.models.append({"run_id": run.run_id, "node_id": event.node_id, "port": port,
+                               "sha256": sha})
 
     def _add_node(self, node_id: str, status: str, seconds: float | None, *, message: str = "",
                   details: str = "", outputs: dict | None = None,
@@ -224,6 +271,12 @@ class RunRecorder:
                                                         "fingerprints")}))
             for node_id, metrics in run.metrics.items():
                 self._write_metrics(session, run.run_id, node_id, metrics)
+            self._write_models(session, run)
+            if run.inputs:
+                stmt = insert(RunInputRow).values(run.inputs)
+                session.execute(stmt.on_conflict_do_update(
+                    index_elements=["run_id", "node_id", "path"],
+                    set_={"sha256": stmt.excluded.sha256}))
             if final is not None:
                 session.execute(update(RunRow).where(RunRow.id == run.run_id).values(
                     status=final.status, finished_at=utcnow(), seconds=final.seconds,
@@ -231,7 +284,33 @@ class RunRecorder:
         run.metric_nodes.update(run.metrics)
         run.node_rows.clear()
         run.metrics.clear()
+        run.models.clear()
+        run.blobs.clear()
+        run.inputs.clear()
         run.last_flush = self._clock()
+
+    @staticmethod
+    def _write_models(session, run: _OpenRun) -> None:
+        if run.blobs:
+            now = utcnow()
+            session.execute(insert(ArtifactRow).values(
+                [{"sha256": sha, "format": "skops", "size": len(data), "data": data,
+                  "created_at": now} for sha, data in run.blobs.items()])
+                .on_conflict_do_nothing(index_elements=["sha256"]))   # deduplicated by content
+        if not run.models:
+            return
+        kept = set(session.scalars(select(ArtifactRow.sha256).where(
+            ArtifactRow.sha256.in_({m["sha256"] for m in run.models}))))
+        for missing in (m for m in run.models if m["sha256"] not in kept):
+            log.warning("The model of %s.%s in run %s came from the cache without its file; the "
+                        "run record has no model for it (run again with --no-cache to keep it).",
+                        missing["node_id"], missing["port"], run.run_id)
+        rows = [m for m in run.models if m["sha256"] in kept]
+        if rows:
+            stmt = insert(RunArtifactRow).values(rows)
+            session.execute(stmt.on_conflict_do_update(
+                index_elements=["run_id", "node_id", "port"],
+                set_={"sha256": stmt.excluded.sha256}))
 
     @staticmethod
     def _write_metrics(session, run_id: str, node_id: str, metrics: dict) -> None:
@@ -240,6 +319,12 @@ class RunRecorder:
             stmt = insert(MetricRow).values(rows)
             session.execute(stmt.on_conflict_do_update(
                 index_elements=["run_id", "node_id", "name"], set_={"value": stmt.excluded.value}))
+        steps = _series_rows(run_id, node_id, metrics)
+        if steps:
+            stmt = insert(MetricStepRow).values(steps)
+            session.execute(stmt.on_conflict_do_update(
+                index_elements=["run_id", "node_id", "name", "step"],
+                set_={"value": stmt.excluded.value}))
         artifact = {"run_id": run_id, "node_id": node_id, "task": str(metrics.get("task") or ""),
                     "curves": metrics.get("curves") or {}, "tables": metrics.get("tables") or {},
                     "b": metrics.get("b")}
