@@ -176,6 +176,9 @@ def _run(args) -> int:
 
     pipeline, base_dir, project_path = _load_target(args.target, args.pipeline)
     overrides = parse_overrides(pipeline, args.sets)
+    if project_path is None:
+        project_path = Path(args.project) if args.project else _default_project_for(Path(args.target))
+    overrides = _resolve_assets(pipeline, overrides, project_path)
     findings = check(pipeline, base_dir, overrides)
     if errors_of(findings):
         _print_findings(findings)
@@ -183,8 +186,6 @@ def _run(args) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     _print_findings(findings)
-    if project_path is None:
-        project_path = Path(args.project) if args.project else _default_project_for(Path(args.target))
     engine = Engine(cache_dir=project_path.parent / (project_path.name + "-cache"))
     if engine.will_compute(pipeline, base_dir, overrides=overrides, use_cache=not args.no_cache):
         # A worker imports pandas and scikit-learn while this process opens the project.
@@ -209,6 +210,19 @@ def _run(args) -> int:
     else:
         _print_summary(result, project_path)
     return EXIT_OK if result.status == "succeeded" else EXIT_FAILED
+
+
+def _resolve_assets(pipeline, overrides: dict, project_path: Path) -> dict:
+    """Paths written `asset:NAME@latest` become the registered file (see docs/tracking.md)."""
+    from designer.asset_refs import asset_refs, resolve_asset_overrides
+    if not asset_refs(pipeline, overrides):
+        return overrides
+    if not project_path.exists():
+        raise UsageError(f"The pipeline reads data assets, but the project {project_path} does "
+                         "not exist yet. Register the data first: mlwire assets PROJECT add NAME FILE.")
+    from designer.store import Project
+    with Project.open(project_path, read_only=True) as project:
+        return resolve_asset_overrides(pipeline, overrides, project.assets.resolve)
 
 
 def _result_json(result, project_path: Path) -> dict:

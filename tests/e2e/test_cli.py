@@ -67,3 +67,20 @@ def test_trust_shows_the_code_then_records_trust_outside_the_file(tmp_path):
     assert "return data" in done.stdout
     assert path.read_bytes() == before
     assert mlwire("run", "p.pipeline.json", cwd=tmp_path, env=env).returncode == 0
+
+
+def test_an_import_node_reads_a_registered_data_asset(examples):
+    first = run_json("iris-clusters.pipeline.json", cwd=examples)  # creates iris-clusters.mlw
+    added = mlwire("assets", "iris-clusters.mlw", "add", "flowers", "iris.csv", cwd=examples)
+    assert added.returncode == 0, added.stderr
+    doc = json.loads((examples / "iris-clusters.pipeline.json").read_text())
+    doc["nodes"][0]["params"]["path"] = "asset:flowers@latest"
+    (examples / "iris-clusters.pipeline.json").write_text(json.dumps(doc))
+    result = run_json("iris-clusters.pipeline.json", cwd=examples)
+    assert result["status"] == "succeeded"
+    assert result["metrics"] == first["metrics"]  # the same file, so the same numbers
+    users = mlwire("assets", "iris-clusters.mlw", "runs", "flowers", cwd=examples)
+    assert users.returncode == 0 and result["run_id"] in users.stdout
+    missing = mlwire("run", "iris-clusters.pipeline.json", "--set", "load.path=asset:nope@latest",
+                     cwd=examples)
+    assert missing.returncode == 2 and "nope" in missing.stderr and "Traceback" not in missing.stderr
