@@ -9,10 +9,14 @@ __all__ = ["make_actions", "ACTIONS"]
 
 # name: (text, shortcut, icon, tooltip)
 ACTIONS = {
-    "new": ("&New", QKeySequence.New, "mdi6.file-outline", "Start a new pipeline"),
-    "open": ("&Open…", QKeySequence.Open, "mdi6.folder-open-outline", "Open a pipeline file"),
-    "save": ("&Save", QKeySequence.Save, "mdi6.content-save-outline", "Save"),
-    "save_as": ("Save &As…", QKeySequence.SaveAs, None, "Save under a new name"),
+    "new_project": ("New &Project…", "Ctrl+Shift+N", "mdi6.folder-plus-outline",
+                    "Create a project file (.mlw) for pipelines and their runs"),
+    "new": ("&New Pipeline", QKeySequence.New, "mdi6.file-outline", "Start a new pipeline"),
+    "open": ("&Open…", QKeySequence.Open, "mdi6.folder-open-outline",
+             "Open a project (.mlw) or a pipeline file (.pipeline.json)"),
+    "save": ("&Save", QKeySequence.Save, "mdi6.content-save-outline", "Save (Ctrl+S)"),
+    "save_as": ("Save &As…", QKeySequence.SaveAs, None,
+                "Save as a project (.mlw) or a pipeline file (.pipeline.json)"),
     "export": ("&Export Script…", None, "mdi6.language-python", "Export as a standalone Python script"),
     "quit": ("&Quit", QKeySequence.Quit, None, "Quit MLWire"),
     "undo": ("&Undo", QKeySequence.Undo, "mdi6.undo", "Undo"),
@@ -34,6 +38,7 @@ ACTIONS = {
     "zoom_in": ("Zoom &In", QKeySequence.ZoomIn, "mdi6.magnify-plus-outline", "Zoom in"),
     "zoom_out": ("Zoom &Out", QKeySequence.ZoomOut, "mdi6.magnify-minus-outline", "Zoom out"),
     "snap": ("&Snap to Grid", None, None, "Snap moved nodes to the grid"),
+    "welcome": ("&Welcome Screen", None, "mdi6.home-outline", "New project, recent files, examples"),
 }
 
 

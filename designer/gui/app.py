@@ -34,11 +34,13 @@ def main(target: "str | Path | list[str] | None" = None) -> int:
     from .main_window import MainWindow
     window = MainWindow()
     paths = [a for a in argv if not a.startswith("-")]
-    if paths:
-        window.open_file(Path(paths[0]))
     window.show()
+    if not window.offer_recovery() and paths:
+        window.open_file(Path(paths[0]))
     window.view.fit_view()
-    return app.exec()
+    code = app.exec()
+    window.runs.close()        # no worker process outlives the window
+    return code
 
 
 if __name__ == "__main__":

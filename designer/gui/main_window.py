@@ -1,17 +1,18 @@
-"""The main window: palette left, canvas centre, inspector right, Output / Runs / Problems / Log /
-History tabs below, toolbar, menus and status bar; its layout is remembered."""
+"""The main window: palette left, canvas (or the welcome screen) centre, inspector right, Output /
+Runs / Problems / Log / History tabs below, toolbar, menus and status bar; its layout is
+remembered, its unsaved work autosaved for crash recovery."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QPlainTextEdit, QProgressBar,
-                               QTabWidget, QUndoView)
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
+                               QProgressBar, QStackedWidget, QTabWidget, QUndoView)
 
 from nodes.registry import registry as default_registry
 
-from . import files
+from . import files, paths
 from .actions import make_actions
 from .canvas import CanvasView
 from .checking import LiveChecker
@@ -20,31 +21,38 @@ from .inspector import InspectorPanel
 from .outputs import OutputPanel
 from .palette import PaletteWidget
 from .problems import ProblemsPanel
+from .recovery import Autosave, pending_recoveries
 from .run_view import RunView
+from .runs_panel import RunsPanel
+from .welcome import WelcomePage
 
 __all__ = ["MainWindow"]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, registry=None, settings: QSettings | None = None):
+    def __init__(self, registry=None, settings: QSettings | None = None,
+                 autosave_ms: int | None = None):
         super().__init__()
         self.registry = registry or default_registry
         self.settings = settings or QSettings("MLWire", "Designer")
         self.document: Document | None = None
         self.actions_ = make_actions(self)
         self.view = CanvasView()
-        self.setCentralWidget(self.view)
+        self.welcome = WelcomePage(paths.bundled_examples_dir())
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.view)
+        self.centre.addWidget(self.welcome)
+        self.setCentralWidget(self.centre)
         self.palette = PaletteWidget(self.registry)
         self.inspector = InspectorPanel()
         self.problems = ProblemsPanel()
         self.output = OutputPanel()
         self.log = QPlainTextEdit(readOnly=True)
-        self.runs_tab = QLabel("Run history appears here once the project store is connected.")
-        self.runs_tab.setAlignment(Qt.AlignCenter)
+        self.runs_panel = RunsPanel()
         self.history = QUndoView()
         self.history.setEmptyLabel("<opened>")
         self.tabs = QTabWidget()
-        for widget, title in ((self.output, "Output"), (self.runs_tab, "Runs"),
+        for widget, title in ((self.output, "Output"), (self.runs_panel, "Runs"),
                               (self.problems, "Problems"), (self.log, "Log"),
                               (self.history, "History")):
             self.tabs.addTab(widget, title)
@@ -53,17 +61,21 @@ class MainWindow(QMainWindow):
         self._dock(self.tabs, "Results", "bottom", Qt.BottomDockWidgetArea)
         self.checker = LiveChecker(self)
         self.runs = RunView(self)
-        self.status_text = QLabel()
+        # Status bar: transient messages on the left; the checker's and the run's state right.
+        self.problems_status = QLabel()
+        self.run_status = QLabel()
         self.progress = QProgressBar(maximumWidth=180, textVisible=False)
         self.progress.hide()
-        self.statusBar().addPermanentWidget(self.status_text)
-        self.statusBar().addPermanentWidget(self.progress)
+        for widget in (self.problems_status, self.run_status, self.progress):
+            self.statusBar().addPermanentWidget(widget)
         self.recent = files.RecentFiles(self.settings)
         self._build_menus()
         self._connect()
         self.resize(1440, 900)
         self.set_document(Document(self._new_pipeline()))
         self._restore_layout()
+        self.autosave = Autosave(self, **({"interval_ms": autosave_ms} if autosave_ms else {}))
+        self.show_welcome()
 
     # -- construction -----------------------------------------------------------------------
     def _dock(self, widget, title: str, name: str, area) -> QDockWidget:
@@ -79,7 +91,7 @@ class MainWindow(QMainWindow):
         a = self.actions_
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for name in ("new", "open"):
+        for name in ("new_project", "new", "open"):
             file_menu.addAction(a[name])
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(lambda: self.recent.fill_menu(self.recent_menu,
@@ -91,7 +103,8 @@ class MainWindow(QMainWindow):
                      "select_all", "quick_add"):
             edit.addSeparator() if name is None else edit.addAction(a[name])
         view = bar.addMenu("&View")
-        for name in ("fit_view", "zoom_in", "zoom_out", None, "auto_layout", "snap"):
+        for name in ("welcome", None, "fit_view", "zoom_in", "zoom_out", None, "auto_layout",
+                     "snap"):
             view.addSeparator() if name is None else view.addAction(a[name])
         view.addSeparator()
         for dock in self.findChildren(QDockWidget):
@@ -110,6 +123,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         a = self.actions_
         a["new"].triggered.connect(self.new_file)
+        a["new_project"].triggered.connect(lambda: files.new_project(self))
+        a["welcome"].triggered.connect(self.show_welcome)
         a["open"].triggered.connect(lambda: files.ask_open(self))
         a["save"].triggered.connect(lambda: files.save(self))
         a["save_as"].triggered.connect(lambda: files.save_as(self))
@@ -124,6 +139,7 @@ class MainWindow(QMainWindow):
         a["delete"].triggered.connect(lambda: self.document.delete_selection())
         a["select_all"].triggered.connect(lambda: self.document.select_all())
         a["quick_add"].triggered.connect(self._quick_add_at_cursor)
+        self.view.quick_add_key.connect(self._quick_add_at_cursor)
         a["auto_layout"].triggered.connect(self._auto_layout)
         a["fit_view"].triggered.connect(self.view.fit_view)
         a["zoom_in"].triggered.connect(self.view.zoom_in)
@@ -139,6 +155,14 @@ class MainWindow(QMainWindow):
             lambda type_id, pos: self.document.add_node_of_type(type_id, pos))
         self.checker.findings_changed.connect(self._show_findings)
         self.problems.node_activated.connect(self.focus_node)
+        self.runs_panel.open_requested.connect(lambda run_id: files.open_run_pipeline(self, run_id))
+        self.runs_panel.compare_requested.connect(self.compare_runs)
+        w = self.welcome
+        w.new_project.connect(lambda: files.new_project(self))
+        w.blank_pipeline.connect(self._blank_from_welcome)
+        w.open_file.connect(lambda: files.ask_open(self))
+        w.open_path.connect(self.open_file)
+        w.open_example.connect(lambda path: files.open_example(self, path))
 
     # -- the document -----------------------------------------------------------------------
     def _new_pipeline(self):
@@ -147,14 +171,19 @@ class MainWindow(QMainWindow):
 
     def set_document(self, document: Document) -> None:
         old = self.document
+        if old is not None:
+            self.runs.document_changed()
         self.document = document
+        self.centre.setCurrentWidget(self.view)
         self.view.set_scene(document.scene)
         document.scene.message.connect(self.show_message)
         document.scene.selectionChanged.connect(self._selection_changed)
+        document.scene.details_requested.connect(self.show_failure)
+        document.scene.port_clicked.connect(self.show_port_output)
         document.scene.snap_enabled = self.actions_["snap"].isChecked()
         stack = document.undo_stack
         self.history.setStack(stack)
-        stack.cleanChanged.connect(self._update_title)
+        document.modified_changed.connect(self._update_title)
         stack.canUndoChanged.connect(self.actions_["undo"].setEnabled)
         stack.canRedoChanged.connect(self.actions_["redo"].setEnabled)
         stack.undoTextChanged.connect(self._undo_text)
@@ -164,6 +193,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_document(document)
         self.checker.set_document(document)
         self.output.clear()
+        self.runs_panel.set_link(document.link)
         self._update_title()
         if old is not None:
             old.close()
@@ -172,25 +202,48 @@ class MainWindow(QMainWindow):
         self.view.fit_view()
 
     def _undo_text(self, text: str) -> None:
-        self.actions_["undo"].setText(f"&Undo {text}".strip())
+        # the menu names the edit; the toolbar button stays short (its tooltip names it)
+        action = self.actions_["undo"]
+        action.setText(f"&Undo {text}".strip())
+        action.setIconText("Undo")
+        action.setToolTip(f"Undo {text} (Ctrl+Z)".replace("  ", " "))
 
     def _redo_text(self, text: str) -> None:
-        self.actions_["redo"].setText(f"&Redo {text}".strip())
+        action = self.actions_["redo"]
+        action.setText(f"&Redo {text}".strip())
+        action.setIconText("Redo")
+        action.setToolTip(f"Redo {text} (Ctrl+Shift+Z)".replace("  ", " "))
 
     def new_file(self) -> None:
         if files.confirm_discard(self):
             self.set_document(Document(self._new_pipeline()))
 
+    def _blank_from_welcome(self) -> None:
+        if self.document.pipeline.nodes or self.document.path is not None:
+            self.new_file()
+        self.centre.setCurrentWidget(self.view)
+
+    def show_welcome(self) -> None:
+        self.welcome.set_recent(self.recent.paths())
+        self.centre.setCurrentWidget(self.welcome)
+
     def open_file(self, path: str | Path) -> bool:
         return files.open_path(self, path)
 
-    def _update_title(self) -> None:
+    def document_saved(self) -> None:
+        """After Save / Save As: the title, the runs' project and the recovery file follow."""
+        self.runs_panel.set_link(self.document.link)
+        self._update_title()
+        self.autosave.save_now()
+
+    def _update_title(self, *_args) -> None:
         doc = self.document
         self.setWindowTitle(f"{doc.display_name}[*] — MLWire")
-        self.setWindowModified(not doc.undo_stack.isClean())
+        self.setWindowModified(doc.modified)
 
     # -- canvas helpers ---------------------------------------------------------------------
     def add_node_at_centre(self, type_id: str) -> str:
+        self.centre.setCurrentWidget(self.view)
         centre = self.view.visible_centre()
         taken = [i.pos() for i in self.document.scene.nodes.values()]
         while any((p - QPointF(centre.x() - 110, centre.y() - 23)).manhattanLength() < 30
@@ -232,6 +285,34 @@ class MainWindow(QMainWindow):
         self.inspector.set_node(selected[0] if len(selected) == 1 else None)
         if len(selected) == 1:
             self.runs.show_output(selected[0])
+            failure = self.runs.failure(selected[0])
+            if failure:
+                self.inspector.show_failure(failure[0], lambda: self.show_failure(selected[0]))
+
+    def show_port_output(self, node_id: str, port: str) -> None:
+        self.tabs.setCurrentWidget(self.output)
+        if not self.runs.show_output(node_id, port):
+            self.show_message("Run the pipeline first: outputs appear after a run.")
+
+    def show_failure(self, node_id: str) -> None:
+        """The failed node's message and traceback, one click from the node."""
+        failure = self.runs.failure(node_id)
+        if failure is None:
+            return
+        from .details_dialog import FailureDialog
+        title = self.document.pipeline.display_name(node_id) \
+            if node_id in self.document.pipeline else node_id
+        self.failure_dialog = FailureDialog(title, *failure, parent=self)
+        self.failure_dialog.show()
+
+    def compare_runs(self, run_a: str, run_b: str) -> None:
+        project = self.document.link.project()
+        if project is None:
+            return
+        from .compare_view import CompareDialog
+        self.compare_dialog = CompareDialog(project, run_a, run_b, self.runs_panel.model.numbers,
+                                            self)
+        self.compare_dialog.show()
 
     def show_message(self, text: str, timeout: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout)
@@ -255,8 +336,11 @@ class MainWindow(QMainWindow):
         errors = sum(1 for f in findings if f.severity == "error")
         self.tabs.setTabText(self.tabs.indexOf(self.problems),
                              f"Problems ({len(findings)})" if findings else "Problems")
-        self.status_text.setText(f"{errors} error(s), {len(findings) - errors} warning(s)"
-                                 if findings else "Ready")
+        warnings = len(findings) - errors
+        self.problems_status.setText(
+            ", ".join(t for t in (f"{errors} error(s)" if errors else "",
+                                  f"{warnings} warning(s)" if warnings else "") if t)
+            if findings else "No problems")
 
     # -- layout and closing -----------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -275,10 +359,39 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
 
+    def offer_recovery(self) -> bool:
+        """After a crash: offer the newest autosave left behind; True when it was restored."""
+        pending = pending_recoveries()
+        if not pending:
+            return False
+        found = pending[0]
+        import time
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(found.saved_at))
+        answer = QMessageBox.question(
+            self, "Restore unsaved work?",
+            f"MLWire did not close properly last time. Unsaved changes to {found.name} were "
+            f"autosaved at {when}.\n\nRestore them? (Discard deletes the autosave.)",
+            QMessageBox.Yes | QMessageBox.Discard, QMessageBox.Yes)
+        if answer != QMessageBox.Yes:
+            found.discard()
+            return False
+        from .recovery import restore
+        document = restore(found, self.registry)
+        if document is None:
+            self.show_message(f"The autosave of {found.name} could not be read.")
+            return False
+        self.set_document(document)
+        found.discard()
+        self.autosave.save_now()        # now this session's recovery file holds it
+        self.show_message(f"Restored unsaved changes to {found.name}. Save to keep them.", 15000)
+        return True
+
     def closeEvent(self, event) -> None:
         if not files.confirm_discard(self):
             event.ignore()
             return
         self.save_layout()
         self.runs.close()
+        self.document.close()
+        self.autosave.clean_exit()
         event.accept()

@@ -1,31 +1,89 @@
 """Runs pipelines through the engine from a QThread and turns engine events into Qt signals;
-node work happens in the engine's worker processes, so the window never blocks."""
+node work happens in the engine's worker processes, so the window never blocks. Every run is
+recorded in the document's project by a RunRecorder listening on the engine thread."""
 from __future__ import annotations
 
-import tempfile
+import logging
+import os
+import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 __all__ = ["RunController"]
 
+log = logging.getLogger("designer.gui")
+
+
+WORKER_NICENESS = 5   # raise to let workers yield the CPU to the window (0: as the window)
+
+
+def _nice_pool(workers: int | None):
+    """The engine's WorkerPool, with each new worker process at a lower CPU priority, so that
+    even with every core busy training, the window keeps painting."""
+    from designer.engine import WorkerPool
+
+    class NicePool(WorkerPool):
+        def ensure_started(self, wanted: int | None = None) -> None:
+            before = {id(w) for w in self.workers}
+            super().ensure_started(wanted)
+            if hasattr(os, "setpriority"):
+                for w in self.workers:
+                    if id(w) not in before and w.process.pid:
+                        try:
+                            os.setpriority(os.PRIO_PROCESS, w.process.pid, WORKER_NICENESS)
+                        except OSError:
+                            pass
+
+    return NicePool(workers)
+
 
 class _RunThread(QThread):
     event = Signal(object)     # designer.engine.events.RunEvent
     result = Signal(object)    # RunResult
     crashed = Signal(str)
+    record_failed = Signal(str)
 
-    def __init__(self, engine, snapshot, base_dir, targets, use_cache):
+    def __init__(self, engine, snapshot, base_dir, targets, use_cache, link, save_pipeline):
         super().__init__()
         self.engine, self.snapshot, self.base_dir = engine, snapshot, base_dir
         self.targets, self.use_cache = targets, use_cache
+        self.link, self.save_pipeline = link, save_pipeline
+        self.recorder = None
+
+    def _open_recorder(self) -> None:
+        """The project is opened (created on the first run) here, off the GUI thread."""
+        if self.link is None:
+            return
+        try:
+            from designer.store import RunRecorder
+            project = self.link.project(create=True)
+            if self.save_pipeline:      # like `mlwire run x.pipeline.json`
+                project.pipelines.save(self.snapshot.name, self.snapshot.to_json())
+            self.recorder = RunRecorder(project)
+        except Exception as exc:
+            self.record_failed.emit(f"This run is not recorded: the project {self.link.path} "
+                                    f"could not be opened ({exc}).")
+
+    def _listen(self, event) -> None:
+        if self.recorder is not None:
+            try:
+                self.recorder(event)
+            except Exception as exc:    # recording must never stop the run
+                self.recorder = None
+                self.record_failed.emit(f"Recording this run stopped: {exc}")
+        self.event.emit(event)
 
     def run(self) -> None:
+        try:    # a worker imports pandas and scikit-learn while the project is opened
+            self.engine.pool.ensure_started(1)
+        except Exception:
+            pass    # the engine starts workers itself and reports what goes wrong
+        self._open_recorder()
         try:
             result = self.engine.run(self.snapshot, self.base_dir, targets=self.targets,
-                                     use_cache=self.use_cache, listener=self.event.emit)
+                                     use_cache=self.use_cache, listener=self._listen)
         except Exception as exc:  # the engine reports node failures itself; this is a bug
-            import traceback
             self.crashed.emit(f"The run stopped unexpectedly: {exc}\n\n{traceback.format_exc()}")
             return
         self.result.emit(result)
@@ -35,9 +93,10 @@ class RunController(QObject):
     event = Signal(object)
     finished = Signal(object)   # RunResult
     crashed = Signal(str)
+    record_failed = Signal(str)
     running_changed = Signal(bool)
 
-    def __init__(self, parent=None, workers: int = 2):
+    def __init__(self, parent=None, workers: int | None = None):
         super().__init__(parent)
         self.workers = workers
         self.engine = None
@@ -51,26 +110,35 @@ class RunController(QObject):
 
     def _engine_for(self, document):
         from designer.engine import Engine
-        if document.path is not None:
-            cache_dir = document.path.with_name(document.path.name.split(".")[0] + ".mlw-cache")
-        else:
-            cache_dir = Path(tempfile.gettempdir()) / "mlwire-unsaved-cache"
+        cache_dir = document.link.cache_dir
         if self.engine is None or cache_dir != self._cache_dir:
             if self.engine is not None:
                 self.engine.close()
-            self.engine = Engine(cache_dir, workers=self.workers)
+            self.engine = Engine(cache_dir, pool=_nice_pool(self.workers))
             self._cache_dir = cache_dir
         return self.engine
+
+    def warm_up(self, document) -> None:
+        """Start one worker now (it imports pandas and scikit-learn), so the first run is quick."""
+        if not self.running and document.pipeline.nodes:
+            self._engine_for(document).pool.ensure_started(1)
+
+    def worker_pids(self) -> list[int]:
+        if self.engine is None:
+            return []
+        return [w.process.pid for w in self.engine.pool.workers if w.process.pid]
 
     def start(self, document, targets: list[str] | None = None, use_cache: bool = True) -> bool:
         if self.running:
             return False
         engine = self._engine_for(document)
+        save_pipeline = document.path is not None and not document.is_project
         thread = _RunThread(engine, document.pipeline.snapshot(), document.base_dir, targets,
-                            use_cache)
+                            use_cache, document.link, save_pipeline)
         thread.event.connect(self.event)
         thread.result.connect(self._done)
-        thread.crashed.connect(self._crashed)
+        thread.crashed.connect(self.crashed)
+        thread.record_failed.connect(self.record_failed)
         thread.finished.connect(self._thread_finished)
         self._thread = thread
         self.running_changed.emit(True)
@@ -90,9 +158,6 @@ class RunController(QObject):
         self.last_result = result
         self.finished.emit(result)
 
-    def _crashed(self, message: str) -> None:
-        self.crashed.emit(message)
-
     def _thread_finished(self) -> None:
         thread, self._thread = self._thread, None
         if thread is not None:
@@ -100,9 +165,11 @@ class RunController(QObject):
         self.running_changed.emit(False)
 
     def close(self) -> None:
+        """Cancel a run, wait for its thread, and end every worker process."""
         if self.engine is not None:
             self.engine.cancel()
             if self._thread is not None:
                 self._thread.wait(5000)
             self.engine.close()
             self.engine = None
+            self._cache_dir = None

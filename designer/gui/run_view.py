@@ -1,5 +1,6 @@
-"""What a run looks like in the window: node states and row counts on the canvas, progress in the
-status bar, messages in the Log tab, outputs in the Output tab."""
+"""What a run looks like in the window: node states, failure messages and row counts on the
+canvas, progress in the status bar, messages in the Log tab, outputs in the Output tab, and the
+recorded run in the Runs tab."""
 from __future__ import annotations
 
 import time
@@ -19,7 +20,9 @@ class RunView:
         self.controller.finished.connect(self._finished)
         self.controller.crashed.connect(self._crashed)
         self.controller.running_changed.connect(self._running_changed)
+        self.controller.record_failed.connect(self._record_failed)
         self.states: dict[str, str] = {}
+        self.failures: dict[str, tuple[str, str]] = {}   # node id -> (message, traceback)
         self.result = None
         self._total = 0
         self._started = 0.0
@@ -31,6 +34,7 @@ class RunView:
             self.window.show_message("Add some nodes first.")
             return False
         self.states = {}
+        self.failures = {}
         self.result = None
         for item in doc.scene.nodes.values():
             item.set_state("idle")
@@ -49,6 +53,16 @@ class RunView:
 
     def close(self) -> None:
         self.controller.close()
+
+    def document_changed(self) -> None:
+        """A different document is shown: stop a run of the old one and forget its outputs."""
+        if self.running:
+            self.controller.close()
+        self.states, self.failures, self.result = {}, {}, None
+        self.window.run_status.setText("")
+
+    def failure(self, node_id: str) -> tuple[str, str] | None:
+        return self.failures.get(node_id)
 
     @property
     def running(self) -> bool:
@@ -81,6 +95,7 @@ class RunView:
             self._label_wires(event.node_id, event.outputs)
             self._log(f"{event.node_id}: {'from cache' if cached else 'done'} ({event.seconds:.2f} s)")
         elif isinstance(event, ev.NodeFailed):
+            self.failures[event.node_id] = (event.message, event.details)
             self._set_state(event.node_id, "failed", message=event.message)
             self._log(f"{event.node_id}: FAILED — {event.message}")
             if event.details:
@@ -110,7 +125,7 @@ class RunView:
         bar.setMaximum(max(self._total, 1))
         bar.setValue(finished)
         if self.running:
-            self.window.status_text.setText(f"Running… {finished}/{self._total} nodes")
+            self.window.run_status.setText(f"Running… {finished}/{self._total} nodes")
 
     def _finished(self, result) -> None:
         self.result = result
@@ -119,10 +134,15 @@ class RunView:
             item = self.window.document.scene.nodes.get(node_id)
             if item is not None and item.state != state:
                 item.set_state(state, message=result.errors.get(node_id, ""))
-        text = f"Run {result.status} in {result.seconds:.1f} s"
+        text = f"Last run {result.status} in {result.seconds:.1f} s"
         if result.errors:
-            text += f" — {next(iter(result.errors.values()))}"
-        self.window.status_text.setText(text)
+            failed = next(iter(result.errors))
+            text = f"Last run failed at {self.window.document.pipeline.display_name(failed)}" \
+                if failed in self.window.document.pipeline else f"Last run {result.status}"
+            self.window.show_message(next(iter(result.errors.values())), 15000)
+        self.window.run_status.setText(text)
+        self.window.run_status.setToolTip("\n".join(result.errors.values()))
+        self.window.runs_panel.refresh(select_id=result.run_id)
         self.window.output.show_metrics_summary(result.metrics)
         selected = self.window.document.scene.selected_node_ids()
         if len(selected) == 1:
@@ -133,6 +153,10 @@ class RunView:
     def _crashed(self, message: str) -> None:
         self._log(message)
         self.window.show_message(message.split("\n")[0], 15000)
+
+    def _record_failed(self, message: str) -> None:
+        self._log(message)
+        self.window.show_message(message, 15000)
 
     def _running_changed(self, running: bool) -> None:
         a = self.window.actions_
@@ -146,6 +170,12 @@ class RunView:
 
     # -- outputs ----------------------------------------------------------------------------
     def show_output(self, node_id: str, port: str | None = None) -> bool:
+        if node_id in self.failures:
+            message, details = self.failures[node_id]
+            self.window.output.title.setText(f"{self.window.document.pipeline.display_name(node_id)}"
+                                             " failed")
+            self.window.output.show_text(f"{message}\n\n{details}")
+            return False
         if self.states.get(node_id) not in ("done", "cached"):
             return False
         pipeline = self.window.document.pipeline

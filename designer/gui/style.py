@@ -61,9 +61,21 @@ QTabWidget::pane { border-top: 1px solid #e3e6eb; }
 QTabBar::tab { padding: 5px 12px; border: none; color: #5b6573; }
 QTabBar::tab:selected { color: #1f2733; border-bottom: 2px solid #2f6fed; }
 QStatusBar { background: #f1f3f6; color: #3b4452; }
+QStatusBar QLabel { padding: 0 10px; border-left: 1px solid #d5dae1; }
 QLabel[role="error"] { color: #c42b30; }
 QLabel[role="muted"] { color: #6b7585; }
 QLabel[role="heading"] { font-size: 15px; font-weight: 600; color: #1f2733; }
+QLabel[role="title"] { font-size: 28px; font-weight: 600; color: #1f2733; }
+QWidget#welcome { background: #f6f7f9; }
+QFrame#card { background: #ffffff; border: 1px solid #dfe3e8; border-radius: 8px; }
+QFrame#card:hover { border: 1px solid #2f6fed; background: #f7faff; }
+QFrame#card QLabel { border: none; background: transparent; }
+QPushButton#link { border: none; background: transparent; color: #2f6fed; text-align: left;
+    padding: 5px 2px; font-size: 13px; }
+QPushButton#link:hover { text-decoration: underline; }
+QListWidget#recent { background: transparent; border: none; }
+QListWidget#recent::item { padding: 4px 2px; color: #2f6fed; }
+QFrame#failure { background: #fdecec; border: 1px solid #f3b4b6; border-radius: 6px; }
 """
 
 

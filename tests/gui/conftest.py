@@ -1,6 +1,8 @@
 """GUI test fixtures: a registry with the core node types, documents and a shown canvas view."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from designer.model import Edge, Node, Pipeline
@@ -24,7 +26,7 @@ def example_pipeline(registry) -> Pipeline:
     for node_id, type_id, pos, params in [
         ("data", "sample_dataset", (0, 0), {"name": "iris"}),
         ("split", "split_data", (300, 0), {"fraction": 0.8}),
-        ("gbt", "boosted_trees_classifier", (300, 160), {}),
+        ("gbt", "boosted_trees_classifier", (300, 160), {"max_iter": 20}),
         ("train", "train_model", (600, 40), {"label_column": "target"}),
         ("score", "score_model", (900, 0), {}),
         ("evaluate", "evaluate_model", (1200, 0), {}),
@@ -56,6 +58,33 @@ def canvas(qtbot, pipeline):
     view.centerOn(400, 200)
     yield doc, view
     doc.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_data_dir(tmp_path_factory):
+    """Recovery files, scratch projects and example copies go to a temporary folder."""
+    import os
+    from designer.gui.paths import ENV_DATA_DIR
+    old = os.environ.get(ENV_DATA_DIR)
+    os.environ[ENV_DATA_DIR] = str(tmp_path_factory.mktemp("mlwire-data"))
+    os.environ.setdefault("MLWIRE_WORKERS", "1")   # one worker process per run: quicker tests
+    yield Path(os.environ[ENV_DATA_DIR])
+    if old is None:
+        os.environ.pop(ENV_DATA_DIR, None)
+    else:
+        os.environ[ENV_DATA_DIR] = old
+
+
+def process_gone(pid: int) -> bool:
+    """True when the process has ended and been reaped (an unreaped zombie still counts)."""
+    import os
+    if Path("/proc").is_dir():
+        return not Path(f"/proc/{pid}").exists()
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 @pytest.fixture(autouse=True, scope="session")

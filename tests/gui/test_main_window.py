@@ -45,7 +45,9 @@ def add_from_palette(win, type_id: str) -> str:
 
 def test_palette_search_and_drag_mime(window):
     window.palette.search.setText("boosted")
-    assert set(window.palette.type_ids()) == {"boosted_trees_classifier", "boosted_trees_regressor"}
+    found = set(window.palette.type_ids())
+    assert {"boosted_trees_classifier", "boosted_trees_regressor"} <= found
+    assert "split_data" not in found
     mime = window.palette.mime_for("split_data")
     from designer.gui.canvas import NODE_MIME
     assert bytes(mime.data(NODE_MIME)).decode() == "split_data"
@@ -113,10 +115,15 @@ def test_leakage_warning_on_the_right_node(window, qtbot):
     window.open_file(EXAMPLES / "churn-leaky.pipeline.json")
     findings = window.checker.check_now()
     leaks = [f for f in findings if f.code == "leakage"]
-    if not leaks:
-        pytest.skip("the checker reports no leakage for this example")
-    node_item = window.document.scene.nodes[leaks[0].node_id]
-    assert any(s == "warning" for s, _ in node_item.problems)
+    assert [f.node_id for f in leaks] == ["fill"], findings  # fitted on all rows, before the split
+    node_item = window.document.scene.nodes["fill"]
+    assert any(s == "warning" and "leakage" in m.lower() for s, m in node_item.problems)
+    for node_id, item in window.document.scene.nodes.items():
+        if node_id != "fill":
+            assert not any("leakage" in m.lower() for _, m in item.problems), node_id
+    problems = [window.problems.topLevelItem(i).text(2)
+                for i in range(window.problems.topLevelItemCount())]
+    assert any("leakage" in text.lower() for text in problems)
 
 
 def test_open_save_roundtrip_and_title(window, tmp_path):

@@ -51,6 +51,10 @@ class NodeItem(QGraphicsItem):
             port.setPos(port_x(i, len(self.inputs)), 0)
         for i, port in enumerate(self.outputs.values()):
             port.setPos(port_x(i, len(self.outputs)), self.height)
+        # Painted once into a pixmap and reused while panning, moving or repainting neighbours;
+        # repainted only when the card itself changes (text, selection, failure) or on zoom.
+        self.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+        self.badge = _StateBadge(self)
         self._update_tooltip()
 
     # -- what the scene tells it ------------------------------------------------------------
@@ -61,9 +65,12 @@ class NodeItem(QGraphicsItem):
         self.update()
 
     def set_state(self, state: str, progress: float = 0.0, message: str = "") -> None:
+        repaint_card = "failed" in (state, self.state)   # border colour and message change
         self.state, self.progress, self.state_message = state, progress, message
         self._update_tooltip()
-        self.update()
+        if repaint_card:
+            self.update()
+        self.badge.update()     # cheap: the cached card is not re-rendered for progress
 
     def set_problems(self, problems: list[tuple[str, str]]) -> None:
         self.problems = list(problems)
@@ -83,6 +90,8 @@ class NodeItem(QGraphicsItem):
         if self.state not in ("idle", ""):
             lines.append(f"<i>State: {self.state}</i>" + (f" — {self.state_message}"
                                                           if self.state_message else ""))
+        if self.state == "failed":
+            lines.append("<i>Click the red ✕ (or the message) for the details and traceback.</i>")
         for severity, message in self.problems:
             colour = style.SEVERITY_COLOURS.get(severity, "#333")
             lines.append(f"<span style='color:{colour}'>{severity}: {message}</span>")
@@ -130,9 +139,6 @@ class NodeItem(QGraphicsItem):
         painter.setClipPath(clip)
         painter.fillRect(QRectF(0, 0, 5, self.height), style.category_colour(self.node_type.category))
         top = self.body_top
-        if self.state == "running":
-            painter.fillRect(QRectF(0, top + BODY - 3, NODE_WIDTH * max(0.04, self.progress), 3),
-                             QColor(style.STATE_COLOURS["running"]))
         painter.restore()
         painter.drawPixmap(QPointF(14, top + 7), _category_pixmap(self.node_type.category))
         # title and summary
@@ -149,8 +155,11 @@ class NodeItem(QGraphicsItem):
         small.setWeight(QFont.Normal)
         painter.setFont(small)
         painter.setPen(style.TEXT_MUTED)
-        summary = QFontMetricsF(small).elidedText(self.summary or self.node_id, Qt.ElideRight,
-                                                  NODE_WIDTH - 52)
+        summary = self.summary or self.node_id
+        if self.state == "failed" and self.state_message:   # the failure, on the card itself
+            painter.setPen(QColor(style.STATE_COLOURS["failed"]))
+            summary = self.state_message
+        summary = QFontMetricsF(small).elidedText(summary, Qt.ElideRight, NODE_WIDTH - 62)
         painter.drawText(QRectF(38, top + 24, NODE_WIDTH - 48, 16), Qt.AlignLeft | Qt.AlignVCenter,
                          summary)
         # port labels, next to their circles
@@ -176,25 +185,25 @@ class NodeItem(QGraphicsItem):
             painter.setPen(style.TEXT_MUTED)
             painter.drawText(QRectF(NODE_WIDTH + 10, top, 180, BODY),
                              Qt.AlignLeft | Qt.AlignVCenter | Qt.TextWordWrap, self.comment)
-        self._paint_state(painter, small)
         self._paint_problems(painter, small)
 
-    def _paint_state(self, painter: QPainter, font: QFont) -> None:
-        if self.state in ("idle", ""):
+    def details_hit(self, pos: QPointF) -> bool:
+        """Whether a click at `pos` (item coordinates) asks for a failure's details."""
+        if self.state != "failed":
+            return False
+        return QRectF(30, self.body_top + 22, NODE_WIDTH - 30, BODY - 22).contains(pos) or \
+            QRectF(NODE_WIDTH - 26, self.body_top + 12, 22, 22).contains(pos)
+
+    def mousePressEvent(self, event) -> None:
+        scene = self.scene()
+        if event.button() == Qt.LeftButton and self.details_hit(event.pos()) \
+                and hasattr(scene, "details_requested"):
+            scene.clearSelection()
+            self.setSelected(True)
+            scene.details_requested.emit(self.node_id)
+            event.accept()
             return
-        colour = QColor(style.STATE_COLOURS.get(self.state, "#999"))
-        centre = QPointF(NODE_WIDTH - 16, self.body_top + BODY / 2)
-        painter.setPen(Qt.NoPen)
-        painter.setBrush(colour)
-        painter.drawEllipse(centre, 8, 8)
-        painter.setPen(QColor("#ffffff"))
-        bold = QFont(font)
-        bold.setWeight(QFont.Bold)
-        painter.setFont(bold)
-        glyph = STATE_GLYPHS.get(self.state, "")
-        if self.state == "running":
-            glyph = f"{int(self.progress * 100)}" if self.progress else "…"
-        painter.drawText(QRectF(centre.x() - 8, centre.y() - 8, 16, 16), Qt.AlignCenter, glyph)
+        super().mousePressEvent(event)
 
     def _paint_problems(self, painter: QPainter, font: QFont) -> None:
         if not self.problems:
@@ -211,3 +220,42 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QColor("#ffffff"))
         text = "!" if len(self.problems) == 1 else str(len(self.problems))
         painter.drawText(QRectF(centre.x() - 8, centre.y() - 8, 16, 16), Qt.AlignCenter, text)
+
+
+class _StateBadge(QGraphicsItem):
+    """The run state circle and progress bar of a card: a child item, so that a state change
+    repaints these few pixels and not the (cached) card."""
+
+    def __init__(self, card: "NodeItem"):
+        super().__init__(card)
+        self.card = card
+        self.setAcceptedMouseButtons(Qt.NoButton)
+
+    def boundingRect(self) -> QRectF:
+        top = self.card.body_top
+        return QRectF(0, top + BODY - 4, NODE_WIDTH, 5).united(
+            QRectF(NODE_WIDTH - 26, top + BODY / 2 - 10, 20, 20))
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        card = self.card
+        if card.state in ("idle", ""):
+            return
+        painter.setRenderHint(QPainter.Antialiasing)
+        top = card.body_top
+        if card.state == "running":
+            painter.fillRect(QRectF(4, top + BODY - 3, (NODE_WIDTH - 8) * max(0.04, card.progress),
+                                    3), QColor(style.STATE_COLOURS["running"]))
+        colour = QColor(style.STATE_COLOURS.get(card.state, "#999"))
+        centre = QPointF(NODE_WIDTH - 16, top + BODY / 2)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(colour)
+        painter.drawEllipse(centre, 8, 8)
+        painter.setPen(QColor("#ffffff"))
+        bold = QFont(painter.font())
+        bold.setPointSizeF(7.8)
+        bold.setWeight(QFont.Bold)
+        painter.setFont(bold)
+        glyph = STATE_GLYPHS.get(card.state, "")
+        if card.state == "running":
+            glyph = f"{int(card.progress * 100)}" if card.progress else "…"
+        painter.drawText(QRectF(centre.x() - 8, centre.y() - 8, 16, 16), Qt.AlignCenter, glyph)

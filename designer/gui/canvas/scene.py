@@ -31,12 +31,15 @@ def node_summary(pipeline: Pipeline, node_id: str) -> str:
 class PipelineScene(QGraphicsScene):
     message = Signal(str)             # something to tell the user in the status bar
     quick_add_requested = Signal(object, object, object)  # PortItem, scene pos, screen pos
+    details_requested = Signal(str)   # a failed node's details (message, traceback) asked for
+    port_clicked = Signal(str, str)   # node id, output port: show that output
 
     def __init__(self, pipeline: Pipeline, undo_stack: QUndoStack, parent=None):
         super().__init__(parent)
         self.pipeline, self.undo_stack = pipeline, undo_stack
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[object, EdgeItem] = {}
+        self._edges_at: dict[str, set] = {}   # node id -> its edges (moves re-route only those)
         self.snap_enabled = True
         self.wire: WireDrag | None = None
         self.last_wire_result = ""
@@ -64,6 +67,8 @@ class PipelineScene(QGraphicsScene):
             self._add_edge(event.edge)
         elif isinstance(event, EdgeRemoved):
             item = self.edges.pop(event.edge, None)
+            for end in (event.edge.source, event.edge.target):
+                self._edges_at.get(end, set()).discard(event.edge)
             if item is not None:
                 self.removeItem(item)
             self._mark_connected(event.edge, False)
@@ -105,6 +110,8 @@ class PipelineScene(QGraphicsScene):
         out_port = self.nodes[edge.source].port(edge.source_port, True)
         item = EdgeItem(edge, out_port.port_type)
         self.edges[edge] = item
+        for end in (edge.source, edge.target):
+            self._edges_at.setdefault(end, set()).add(edge)
         self.addItem(item)
         self._mark_connected(edge, True)
         self._place_edge(item)
@@ -126,8 +133,9 @@ class PipelineScene(QGraphicsScene):
         item.set_ends(start, end)
 
     def node_item_moved(self, node_id: str) -> None:
-        for edge, item in self.edges.items():
-            if edge.source == node_id or edge.target == node_id:
+        for edge in self._edges_at.get(node_id, ()):
+            item = self.edges.get(edge)
+            if item is not None:
                 self._place_edge(item)
 
     def snap(self, pos: QPointF) -> QPointF:
@@ -168,6 +176,7 @@ class PipelineScene(QGraphicsScene):
             port = self.port_at(event.scenePos())
             if port is not None:
                 self.wire = WireDrag(self, port)
+                self._wire_press = event.scenePos()
                 event.accept()
                 return
         super().mousePressEvent(event)
@@ -184,6 +193,13 @@ class PipelineScene(QGraphicsScene):
     def mouseReleaseEvent(self, event) -> None:
         if self.wire is not None and event.button() == Qt.LeftButton:
             wire, self.wire = self.wire, None
+            if (event.scenePos() - self._wire_press).manhattanLength() < 4:   # a click on a port
+                wire.cancel()
+                self.last_wire_result = "clicked"
+                if wire.origin.is_output:
+                    self.port_clicked.emit(wire.origin.node_id, wire.origin.name)
+                event.accept()
+                return
             self.last_wire_result = wire.finish(event.scenePos(), event.screenPos())
             event.accept()
             return

@@ -17,12 +17,14 @@ FIT_MIN_ZOOM = 0.7
 
 class CanvasView(QGraphicsView):
     node_type_dropped = Signal(str, QPointF)  # type id, scene position
+    quick_add_key = Signal()                  # Tab on the canvas: quick-add at the cursor
 
     def __init__(self, scene=None, parent=None):
         super().__init__(parent)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing
                             | QPainter.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.BoundingRectViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheBackground)   # the dotted grid, drawn once
         self.setTransformationAnchor(QGraphicsView.AnchorUnderMouse)
         self.setDragMode(QGraphicsView.RubberBandDrag)
         self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
@@ -109,6 +111,14 @@ class CanvasView(QGraphicsView):
         event.accept()
 
     # -- pan --------------------------------------------------------------------------------
+    def event(self, event) -> bool:
+        from PySide6.QtCore import QEvent
+        if event.type() == QEvent.KeyPress and event.key() == Qt.Key_Tab \
+                and not event.modifiers() and self.scene() is not None and self.scene().wire is None:
+            self.quick_add_key.emit()   # Tab would otherwise move the focus away
+            return True
+        return super().event(event)
+
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Space and not event.isAutoRepeat() and self.scene().wire is None:
             self._space = True

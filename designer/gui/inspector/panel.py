@@ -75,6 +75,7 @@ class InspectorPanel(QScrollArea):
 
     def _show_empty(self) -> None:
         self.rows = {}
+        self._outer = None
         label = QLabel("Select a node to see and edit its parameters.")
         label.setProperty("role", "muted")
         label.setAlignment(Qt.AlignCenter)
@@ -100,6 +101,7 @@ class InspectorPanel(QScrollArea):
         ident.setProperty("role", "muted")
         ident.setTextInteractionFlags(Qt.TextSelectableByMouse)
         outer.addWidget(ident)
+        self._outer = outer
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignRight | Qt.AlignVCenter)
@@ -142,6 +144,24 @@ class InspectorPanel(QScrollArea):
         outer.addStretch(1)
         self.setWidget(page)
         self.refresh_checks()
+
+    def show_failure(self, message: str, on_details) -> None:
+        """A failed node's message above its form, with the traceback one click away."""
+        if self.node_id is None or getattr(self, "_outer", None) is None:
+            return
+        box = QFrame(objectName="failure")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(8, 6, 8, 6)
+        text = QLabel(f"<b>This node failed in the last run.</b><br>{message}", wordWrap=True)
+        text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        details = QToolButton(text="Show details and traceback…")
+        details.setAutoRaise(True)
+        details.clicked.connect(on_details)
+        layout.addWidget(text)
+        layout.addWidget(details, 0, Qt.AlignLeft)
+        self._outer.insertWidget(2, box)
+        box.show()
+        self.failure_box = box
 
     # -- edits go to the undo stack ---------------------------------------------------------
     def _edited(self, name: str, value, merge: bool) -> None:
