@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test sysdeps bench docs clean
+.PHONY: run test sysdeps testdeps bench docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,10 +17,14 @@ $(STAMP): pyproject.toml
 sysdeps:
 	@sh packaging/install-sysdeps.sh
 
+# PostgreSQL for the database tests; installed when root on Debian, else those tests skip.
+testdeps:
+	@sh packaging/install-postgres.sh
+
 run: sysdeps $(STAMP)
 	$(VENV)/bin/mlwire
 
-test: sysdeps $(STAMP)
+test: sysdeps testdeps $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)

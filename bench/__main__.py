@@ -1,9 +1,11 @@
-"""`python -m bench [core] [ROWS]`: run the benchmarks and update docs/benchmarks.md."""
+"""`python -m bench [core] [tracking] [ARG]`: run the benchmarks and update docs/benchmarks.md."""
 import sys
 
-from . import core
+from . import automl, core, tracking
 
-SUITES = {"core": core.main}
+SUITES = {"core": core.main, "tracking": tracking.main, "automl": automl.main}
+SUITES["serving"] = lambda argv: __import__("bench.serving", fromlist=["main"]).main(argv)
+SUITES["gui"] = lambda argv: __import__("bench.gui", fromlist=["main"]).main(argv)
 
 
 def main() -> None:

@@ -88,5 +88,6 @@ parallel {[round(t, 2) for t in branches['parallel']]}, sequential
 
 def main(argv: list[str]) -> None:
     rows = int(argv[0]) if argv else 200_000
-    write_section("core", run(rows))
+    repeats = int(argv[1]) if len(argv) > 1 else 5
+    write_section("core", run(rows, repeats))
     print("Wrote docs/benchmarks.md", file=sys.stderr)

@@ -19,7 +19,8 @@ __all__ = ["dump_model", "load_model", "sha256_of", "UnsafeModelError", "TRUSTED
 # - KDTree, BallTree and their distance metrics: k-nearest neighbours' search structures, which
 #   hold index arrays like the trees above do;
 # - the calibration wrappers of SVC with probabilities, and the MLPs' optimizer state;
-# - numpy.dtype: e.g. OneHotEncoder's dtype parameter; a dtype object carries no code.
+# - numpy.dtype: e.g. OneHotEncoder's dtype parameter; a dtype object carries no code;
+# - Bunch: scikit-learn's attribute dict (a voting ensemble's named estimators).
 TRUSTED_TYPES = (
     "nodes.ops.ColumnStep",
     "numpy.dtype",
@@ -35,6 +36,7 @@ TRUSTED_TYPES = (
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
     "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
+    "sklearn.utils._bunch.Bunch",
 )
 
 

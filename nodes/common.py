@@ -5,13 +5,20 @@ node modules without ever loading pandas or scikit-learn.
 """
 from __future__ import annotations
 
+import hashlib
+import time
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Iterable
 
 from .base import NodeError
 from .schema import TableSchema
 
-__all__ = ["reported", "check_columns", "pick_columns", "call", "literal"]
+__all__ = ["reported", "check_columns", "pick_columns", "call", "literal", "file_digest",
+           "uncached", "OPEN_TABLE", "require_file"]
+
+# A table whose columns are known only once the node runs (e.g. a SQL query's result).
+OPEN_TABLE = TableSchema((), open=True)
 
 
 @contextmanager
@@ -61,3 +68,29 @@ def call(target: str, function: str, *args: str, **kwargs: Any) -> str:
     (already source), keyword values are literals."""
     parts = list(args) + [f"{k}={literal(v)}" for k, v in kwargs.items()]
     return f"{target} = {function}({', '.join(parts)})\n"
+
+
+def file_digest(path: Path) -> str | None:
+    """sha256 of a file's bytes (a cache fingerprint), or None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def uncached() -> str:
+    """A fingerprint that differs on every run: for nodes whose source can change at any time
+    (a database, a web page) or whose effect must happen on every run (writing a file)."""
+    return f"uncached:{time.time_ns()}"
+
+
+def require_file(path: Path, param: str = "path") -> None:
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise NodeError(f"The file {str(path)!r} {what}.",
+                        f"Check the '{param}' parameter; relative paths start at the pipeline's "
+                        "folder.", param=param)

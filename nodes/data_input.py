@@ -67,16 +67,21 @@ def sniff_csv(path: FilePath, separator: str, encoding: str, header: bool,
     if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
         encoding = "utf-8-sig"  # pandas drops a byte-order mark too
     with open(path, encoding=encoding, newline="") as f:
-        reader = (row for row in csv.reader(f, delimiter=separator) if row)
-        first = next(reader, None)
-        if first is None:
-            return TableSchema()
-        sample, complete = ([] if header else [first]), True
-        for row in reader:
-            if len(sample) >= rows:
-                complete = False
-                break
-            sample.append(row)
+        return sniff_lines(f, separator, header, rows)
+
+
+def sniff_lines(lines, separator: str, header: bool, rows: int = SNIFF_ROWS) -> TableSchema:
+    """sniff_csv over an iterable of CSV text lines (e.g. an open file or text.splitlines())."""
+    reader = (row for row in csv.reader(lines, delimiter=separator) if row)
+    first = next(reader, None)
+    if first is None:
+        return TableSchema()
+    sample, complete = ([] if header else [first]), True
+    for row in reader:
+        if len(sample) >= rows:
+            complete = False
+            break
+        sample.append(row)
     names = _dedup(first) if header else [f"Col{i + 1}" for i in range(len(first))]
     columns = []
     for i, name in enumerate(names):

@@ -12,6 +12,8 @@ METRIC_NAMES = {
                        "log_loss"),
     "regression": ("mae", "rmse", "r2", "mape"),
     "clustering": ("silhouette", "davies_bouldin", "calinski_harabasz"),
+    "anomaly": ("anomaly_fraction", "accuracy", "balanced_accuracy", "precision", "recall", "f1",
+                "roc_auc", "average_precision"),
 }
 _NOT_SCORED = ("Evaluate Model needs a scored table, and the table on '{port}' was not scored.",
                "Connect the output of Score Model (or Train Clustering Model's data).")
@@ -26,9 +28,14 @@ class EvaluateModel(NodeType):
            "last of the sorted classes; more: macro average), roc_auc (one-vs-rest macro for "
            "more classes), log_loss, with ROC and precision-recall curves and the confusion "
            "matrix. Regression: mae, rmse, r2, mape, with residuals. Clustering: silhouette, "
-           "davies_bouldin, calinski_harabasz. A metric that is undefined for the rows (e.g. "
-           "ROC AUC when only one class is present) is null. Connect a second scored table to "
-           "'data_b' to compare both side by side.")
+           "davies_bouldin, calinski_harabasz (DBSCAN's noise, -1, counts as a cluster). "
+           "Anomaly detection: anomaly_fraction (the share of rows flagged) and, when the model "
+           "was trained with a label_column of known anomalies, accuracy, balanced_accuracy, "
+           "precision, recall, f1 (anomalies are the positive class), roc_auc and "
+           "average_precision (rows ranked by anomaly_score), with ROC and precision-recall "
+           "curves and the confusion matrix. A metric that is undefined for the rows (e.g. "
+           "ROC AUC when only one class is present, or without class probabilities) is null. "
+           "Connect a second scored table to 'data_b' to compare both side by side.")
     inputs = (Port("data", PortType.TABLE, "A scored table."),
               Port("data_b", PortType.TABLE, "Optionally, a second scored table to compare.",
                    optional=True))

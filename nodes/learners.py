@@ -1,17 +1,24 @@
 """Learner nodes: untrained scikit-learn estimators with their own hyperparameter names.
 
 Defaults are scikit-learn 1.9's, except random_state = 0 so that runs repeat exactly. Every
-declared hyperparameter is passed to the estimator.
+declared hyperparameter is passed to the estimator. Constructor arguments that do not change the
+model (verbose, n_jobs, copy_X, cache_size, warm_start, memory) or that need arrays or callables
+(monotonic_cst, metric_params, weights_init, connectivity) are not declared. This module holds
+the shared learner base and the seven core learners; the rest of the catalog lives in
+learners_linear, learners_nonlinear, learners_unsupervised and learners_multiclass.
 """
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
+from typing import Any
 
 from .base import CATEGORIES, NodeType, Port
-from .params import Bool, Choice, Float, Int, Literal, ParamError, Union
+from .params import Bool, Choice, Float, Int, Literal, Param, ParamError, Union
 from .schema import LearnerSchema, PortType
 
-__all__ = ["LogisticRegressionNode", "RandomForestClassifierNode", "BoostedTreesClassifierNode",
+__all__ = ["LearnerNode", "ALGORITHMS", "INF", "random_state", "class_weight", "IntList",
+           "LogisticRegressionNode", "RandomForestClassifierNode", "BoostedTreesClassifierNode",
            "LinearRegressionNode", "RandomForestRegressorNode", "BoostedTreesRegressorNode",
            "KMeansNode", "NODE_TYPES"]
 
@@ -20,32 +27,80 @@ INF = None  # an open upper bound
 
 
 class LearnerNode(NodeType):
-    """Declare `estimator` ('module.Class'), `task` and `params`; the rest is shared."""
+    """Declare `estimator` ('module.Class'), `task` and `params`; the rest is shared.
+
+    `fixed` holds constructor arguments the node always passes (a preset such as Averaged
+    Perceptron's loss='perceptron'); a node whose estimator is built differently overrides
+    `build` and `source` together, so that the app and the exported script agree.
+    """
 
     category = ALGORITHMS
     outputs = (Port("learner", PortType.LEARNER, "The untrained estimator."),)
     estimator = ""
     task = ""
+    fixed: dict = {}
+    example_params: dict = {}  # shown in the node reference's example (docs/nodes.md)
 
     @classmethod
     def estimator_class(cls):
         module, name = cls.estimator.rsplit(".", 1)
         return getattr(importlib.import_module(module), name)
 
+    def estimator_name(self, params) -> str:
+        """The class name of what `build` returns, known without importing scikit-learn."""
+        return self.estimator.rsplit(".", 1)[1]
+
+    def arguments(self, params) -> dict:
+        return {**self.fixed, **params}
+
+    def build(self, params):
+        return self.estimator_class()(**self.arguments(params))
+
+    def source(self, params) -> tuple[str, str]:
+        """(import lines, expression) that build the same estimator in the exported script."""
+        module, name = self.estimator.rsplit(".", 1)
+        args = ", ".join(f"{k}={v!r}" for k, v in self.arguments(params).items())
+        return f"from {module} import {name}\n", f"{name}({args})"
+
     def infer(self, inputs, params, ctx):
-        return {"learner": LearnerSchema(self.task, self.estimator.rsplit(".", 1)[1])}
+        return {"learner": LearnerSchema(self.task, self.estimator_name(params))}
 
     def run(self, inputs, params, ctx):
         from .values import Learner
-        return {"learner": Learner(self.estimator_class()(**params), self.task)}
+        return {"learner": Learner(self.build(params), self.task)}
 
     def emit(self, params, ctx):
-        module, name = self.estimator.rsplit(".", 1)
-        args = ", ".join(f"{k}={v!r}" for k, v in params.items())
-        return f"from {module} import {name}\n{ctx.out('learner')} = {name}({args})\n"
+        imports, expression = self.source(params)
+        return f"{imports}{ctx.out('learner')} = {expression}\n"
 
 
 # -- hyperparameters shared by several learners ----------------------------------------------
+
+def class_weight(*options):
+    return Choice("class_weight", None, "'balanced' weighs classes inversely to their "
+                  "frequency (null: all classes weigh the same).", nullable=True,
+                  options=options or ("balanced",))
+
+
+@dataclass(frozen=True)
+class IntList(Param):
+    """A non-empty list of ints >= `low`, e.g. the sizes of a network's hidden layers."""
+
+    low: int = 1
+
+    def describe(self) -> str:
+        return f"a non-empty list of ints >= {self.low}"
+
+    def accepts(self, value: Any) -> bool:
+        return isinstance(value, (list, tuple)) and len(value) > 0 and all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= self.low for v in value)
+
+    def normalise(self, value: Any) -> list[int]:
+        return list(value)
+
+    def spec(self) -> dict:
+        return {**super().spec(), "low": self.low}
+
 
 def random_state():
     return Int("random_state", 0, "Seed of the estimator's randomness (null: a fresh one each "

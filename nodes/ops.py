@@ -10,7 +10,8 @@ What it owns:
   fitted transforms ....... clean_missing_data, normalize_data, encode_categorical,
                             apply_transformation; ColumnStep and the make_* helpers under them
   rows .................... split_data
-  models .................. train_model, train_clustering_model, score_model
+  models .................. train_model, train_clustering_model,
+                            train_anomaly_detection_model, score_model
   metrics ................. evaluate_model, flat_metrics
 
 Every failure a person can fix raises DataError, whose message says what went wrong and whose
@@ -39,14 +40,17 @@ __all__ = [
     "numeric_columns", "non_numeric_columns", "ColumnStep", "make_imputer", "make_scaler",
     "make_encoder", "fit_column_step", "check_numeric", "columns_with_missing",
     "clean_missing_data", "normalize_data", "encode_categorical", "apply_transformation",
-    "split_data", "task_of", "train_model", "train_clustering_model", "model_features",
-    "score_model", "evaluate_model", "flat_metrics", "PREDICTION", "PROBABILITY_PREFIX",
-    "CLUSTER", "CURVE_POINTS",
+    "split_data", "task_of", "train_model", "train_clustering_model",
+    "train_anomaly_detection_model", "anomaly_flags", "model_features", "score_model",
+    "assign_clusters", "evaluate_model", "flat_metrics", "PREDICTION", "PROBABILITY_PREFIX",
+    "CLUSTER", "ANOMALY_SCORE", "NOISE", "CURVE_POINTS",
 ]
 
 PREDICTION = "scored_label"                 # column Score Model adds
 PROBABILITY_PREFIX = "scored_probability_"  # then one column per class: scored_probability_<class>
 CLUSTER = "cluster"                         # column Train Clustering Model adds
+ANOMALY_SCORE = "anomaly_score"             # column Score Model adds for anomaly detectors
+NOISE = -1                                  # DBSCAN's cluster for rows in no cluster
 CURVE_POINTS = 5000                         # curves are thinned to at most this many points
 
 
@@ -324,12 +328,24 @@ def split_data(df, fraction=0.7, seed=0, stratify_column=None):
 # -- models ----------------------------------------------------------------------------------
 
 def task_of(estimator):
-    """'classification', 'regression' or 'clustering'."""
+    """'classification', 'regression', 'anomaly' (outlier detectors) or 'clustering'."""
     if is_classifier(estimator):
         return "classification"
     if is_regressor(estimator):
         return "regression"
+    if get_tags(estimator).estimator_type == "outlier_detector":
+        return "anomaly"
     return "clustering"
+
+
+_TRAINER = {"classification": "Train Model", "regression": "Train Model",
+            "clustering": "Train Clustering Model", "anomaly": "Train Anomaly Detection Model"}
+
+
+def _refuse_task(estimator, task, node):
+    """DataError for a learner wired into the wrong training node, naming the right one."""
+    return DataError(f"{type(estimator).__name__} is a {task} learner, which {node} does not "
+                     "train.", f"Use {_TRAINER[task]} instead.")
 
 
 def _feature_selector(features):
@@ -399,9 +415,8 @@ def train_model(estimator, df, label, transforms=()):
     """
     _require_columns(df, [label], "Train Model", param="label_column")
     task = task_of(estimator)
-    if task == "clustering":
-        raise DataError(f"{type(estimator).__name__} is a clustering learner; Train Model needs "
-                        "a classifier or a regressor.", "Use Train Clustering Model instead.")
+    if task in ("clustering", "anomaly"):
+        raise _refuse_task(estimator, task, "Train Model")
     features = [c for c in df.columns if c != label]
     if not features:
         raise DataError(f"The table has no column besides the label {label!r} to learn from.")
@@ -423,15 +438,54 @@ def train_clustering_model(estimator, df, columns=(), transforms=()):
         raise DataError("The table has no numeric column to cluster.",
                         "Add Encode Categorical first, or list the columns to use.")
     if task_of(estimator) != "clustering":
-        raise DataError(f"{type(estimator).__name__} is not a clustering learner.",
-                        "Use Train Model for classifiers and regressors.")
+        raise _refuse_task(estimator, task_of(estimator), "Train Clustering Model")
     X = df[columns]
     _check_features(df, columns, estimator)
-    fitted = _fit(estimator, X)
+    fitted = clone(estimator)
+    try:  # fit_predict: DBSCAN and agglomerative clustering label only the rows they fit
+        labels = fitted.fit_predict(X)
+    except ValueError as exc:
+        raise DataError(f"{type(estimator).__name__} could not be trained: {exc}",
+                        "Check the learner's parameters against the data.") from exc
     pipeline = _inference_pipeline(transforms, columns, X, fitted)
     out = df.copy()
-    out[CLUSTER] = fitted.labels_
+    out[CLUSTER] = labels
     return pipeline, out
+
+
+def anomaly_flags(y, label):
+    """A column of known anomalies as booleans: 1 or True marks an anomaly, 0 or False a normal
+    row; any other value is a DataError."""
+    values = set(y.dropna().unique().tolist())
+    if y.isna().any() or not (pd.api.types.is_bool_dtype(y) or (
+            pd.api.types.is_numeric_dtype(y) and values <= {0, 1})):
+        shown = ", ".join(repr(v) for v in sorted(values, key=str)[:5]) or "nothing"
+        missing = f" and {int(y.isna().sum())} missing value(s)" if y.isna().any() else ""
+        raise DataError(f"The label column {label!r} must mark anomalies with 1 (or True) and "
+                        f"normal rows with 0 (or False); it holds {shown}{missing}.",
+                        "Derive such a column first, or leave label_column empty.",
+                        column=label, param="label_column")
+    return y.astype(bool)
+
+
+def train_anomaly_detection_model(estimator, df, label=None, transforms=()):
+    """Fit an anomaly detector (e.g. IsolationForest) on every column but `label`, in table
+    order. `label` optionally names a column of known anomalies (see anomaly_flags): it is never
+    a feature, and Evaluate Model compares it with the predictions. Returns the inference
+    pipeline, whose `predict` gives scikit-learn's -1 (anomaly) / 1 (normal)."""
+    task = task_of(estimator)
+    if task != "anomaly":
+        raise _refuse_task(estimator, task, "Train Anomaly Detection Model")
+    if label is not None:
+        _require_columns(df, [label], "Train Anomaly Detection Model", param="label_column")
+        anomaly_flags(df[label], label)
+    features = [c for c in df.columns if c != label]
+    if not features:
+        raise DataError("The table has no column to learn from.")
+    X = df[features]
+    _check_features(df, features, estimator)
+    fitted = _fit(estimator, X)
+    return _inference_pipeline(transforms, features, X, fitted)
 
 
 def model_features(pipeline):
@@ -444,7 +498,9 @@ def score_model(pipeline, df, skip=()):
     already been through, so that nothing is applied twice.
 
     Returns the table as given plus `scored_label` and, for classifiers, one
-    `scored_probability_<class>` column per class (in the model's class order).
+    `scored_probability_<class>` column per class (in the model's class order). Anomaly
+    detectors give `scored_label` 1 (anomaly) or 0 (normal) and `anomaly_score`, the opposite
+    of `score_samples` (higher is more anomalous). Clustering models give the cluster number.
     """
     steps = [(name, step) for name, step in pipeline.steps if name not in set(skip)]
     X = df
@@ -454,10 +510,17 @@ def score_model(pipeline, df, skip=()):
     _require_columns(X, features, "Score Model (the model's features)")
     X = steps[-2][1].transform(X)
     estimator = steps[-1][1]
+    task = task_of(estimator)
     out = df.copy()
     try:
-        out[PREDICTION] = estimator.predict(X)
-        if task_of(estimator) == "classification" and hasattr(estimator, "predict_proba"):
+        if task == "anomaly":
+            out[PREDICTION] = (estimator.predict(X) == -1).astype(int)
+            out[ANOMALY_SCORE] = -estimator.score_samples(X)
+        elif task == "clustering":
+            out[PREDICTION] = assign_clusters(estimator, X)
+        else:
+            out[PREDICTION] = estimator.predict(X)
+        if task == "classification" and hasattr(estimator, "predict_proba"):
             proba = estimator.predict_proba(X)
             for i, cls in enumerate(estimator.classes_):
                 out[f"{PROBABILITY_PREFIX}{cls}"] = proba[:, i]
@@ -466,6 +529,31 @@ def score_model(pipeline, df, skip=()):
                         "Give Score Model rows like the training rows; to fill gaps, put Clean "
                         "Missing Data before Train Model so that the model includes it.") from exc
     return out
+
+
+def assign_clusters(estimator, X):
+    """Clusters of new rows: the model's own `predict`, or for DBSCAN (which has none) the
+    cluster of the nearest core row when it is within eps, else NOISE."""
+    if hasattr(estimator, "predict"):
+        return estimator.predict(X)
+    if hasattr(estimator, "core_sample_indices_") and hasattr(estimator, "eps"):
+        labels = np.full(len(X), NOISE, dtype=int)
+        core = estimator.components_
+        if len(core) and len(X):
+            from sklearn.neighbors import NearestNeighbors
+            p = estimator.p if estimator.p is not None else 2
+            search = NearestNeighbors(n_neighbors=1, metric=estimator.metric, p=p,
+                                      algorithm=estimator.algorithm,
+                                      leaf_size=estimator.leaf_size).fit(core)
+            distance, nearest = search.kneighbors(np.asarray(X, dtype=float))
+            core_labels = estimator.labels_[estimator.core_sample_indices_]
+            within = distance[:, 0] <= estimator.eps
+            labels[within] = core_labels[nearest[within, 0]]
+        return labels
+    raise DataError(f"{type(estimator).__name__} cannot assign new rows to its clusters: it "
+                    "labels only the rows it was trained on.",
+                    "Use Train Clustering Model's data output for those rows, or a learner that "
+                    "can score new rows (K-Means, Gaussian Mixture, DBSCAN).")
 
 
 # -- metrics ---------------------------------------------------------------------------------
@@ -528,6 +616,7 @@ def _classification_metrics(df, label):
         "f1": _metric(skm.f1_score, y, pred, zero_division=0.0, **average),
     }
     curves = {"roc": {}, "pr": {}}
+    values["roc_auc"] = values["log_loss"] = None  # without probabilities (e.g. One-vs-One)
     if proba is not None:
         if binary:
             p = proba[:, classes.index(positive)]
@@ -577,10 +666,50 @@ def _clustering_metrics(df, features, prediction):
     return values, {}, tables
 
 
+def _anomaly_metrics(df, label, prediction):
+    """The share of rows flagged, and with a known label the binary metrics with anomalies as
+    the positive class; roc_auc and average_precision rank rows by their anomaly_score."""
+    flagged = df[prediction].astype(bool)
+    values = {"anomaly_fraction": _metric(np.mean, flagged) if len(df) else None}
+    names = ("accuracy", "balanced_accuracy", "precision", "recall", "f1", "roc_auc",
+             "average_precision")
+    values.update(dict.fromkeys(names))
+    if label is None:
+        return values, {}, {}
+    y = anomaly_flags(df[label], label)
+    values.update({
+        "accuracy": _metric(skm.accuracy_score, y, flagged),
+        "balanced_accuracy": _metric(skm.balanced_accuracy_score, y, flagged),
+        "precision": _metric(skm.precision_score, y, flagged, zero_division=0.0),
+        "recall": _metric(skm.recall_score, y, flagged, zero_division=0.0),
+        "f1": _metric(skm.f1_score, y, flagged, zero_division=0.0),
+    })
+    curves = {"roc": {}, "pr": {}}
+    if ANOMALY_SCORE in df.columns:
+        score = df[ANOMALY_SCORE].to_numpy(dtype=float)
+        values["roc_auc"] = _metric(skm.roc_auc_score, y, score)
+        values["average_precision"] = _metric(skm.average_precision_score, y, score)
+        if y.any() and not y.all():
+            fpr, tpr, _ = skm.roc_curve(y, score)
+            precision, recall, _ = skm.precision_recall_curve(y, score)
+            curves["roc"]["anomaly"] = dict(zip(("fpr", "tpr"), _thin(fpr, tpr)))
+            curves["pr"]["anomaly"] = dict(zip(("recall", "precision"), _thin(recall, precision)))
+    matrix = skm.confusion_matrix(y, flagged, labels=[False, True])
+    tables = {"confusion_matrix": {"labels": ["normal", "anomaly"],
+                                   "matrix": matrix.astype(int).tolist()}}
+    return values, curves, tables
+
+
 def _evaluate_one(df, task, label, prediction=PREDICTION, features=()):
     if task == "clustering":
         _require_columns(df, [prediction, *features], "Evaluate Model")
         values, curves, tables = _clustering_metrics(df, features, prediction)
+    elif task == "anomaly":
+        _require_columns(df, [prediction], "Evaluate Model")
+        if label is not None:
+            _require_columns(df, [label], "Evaluate Model (the label column the model was "
+                                          "trained with)")
+        values, curves, tables = _anomaly_metrics(df, label, prediction)
     else:
         if label is None or label not in df.columns:
             raise DataError(f"The scored table has no label column {label!r}, so there is "
@@ -604,7 +733,9 @@ def evaluate_model(df, task, label, prediction=PREDICTION, features=(), b=None):
     Classification: accuracy, balanced_accuracy, precision, recall, f1 (two classes: the
     positive class is the last of the sorted classes; more: macro average), roc_auc, log_loss,
     plus ROC and precision-recall curves and the confusion matrix. Regression: mae, rmse, r2,
-    mape, plus residuals. Clustering: silhouette, davies_bouldin, calinski_harabasz.
+    mape, plus residuals. Clustering: silhouette, davies_bouldin, calinski_harabasz. Anomaly
+    detection: anomaly_fraction, and with a known label accuracy, balanced_accuracy, precision,
+    recall, f1 (anomalies are the positive class), roc_auc, average_precision.
     `b` is an optional second scored table, given as a dict of the same arguments.
     Undefined metrics (e.g. ROC AUC with one class among the rows) are None.
     """

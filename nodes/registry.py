@@ -12,8 +12,12 @@ from .base import NodeType
 __all__ = ["NodeRegistry", "UnknownNodeType", "registry", "BUILTIN_MODULES"]
 
 BUILTIN_MODULES = (
-    "nodes.data_input", "nodes.transform", "nodes.learners", "nodes.train", "nodes.score",
-    "nodes.evaluate",
+    "nodes.data_input", "nodes.data_files", "nodes.database", "nodes.web", "nodes.data_output",
+    "nodes.transform", "nodes.manipulation", "nodes.script", "nodes.features", "nodes.learners",
+    "nodes.learners_linear",
+    "nodes.learners_nonlinear", "nodes.learners_unsupervised", "nodes.learners_multiclass",
+    "nodes.train", "nodes.score", "nodes.evaluate",
+    "nodes.crossval", "nodes.tuning", "nodes.automl_node",
 )
 ENTRY_POINT_GROUP = "mlwire.nodes"
 

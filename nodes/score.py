@@ -17,9 +17,12 @@ class ScoreModel(NodeType):
     category = SCORING
     doc = ("Adds the model's prediction as 'scored_label' and, for classifiers, one "
            "'scored_probability_<class>' column per class; the input columns (label included) "
-           "are kept. Transforms of the model that the table has already been through are not "
-           "applied again, so raw test rows and rows passed through Apply Transformation give "
-           "the same predictions.")
+           "are kept. Clustering models give the cluster number (DBSCAN: the cluster of the "
+           "nearest core row within eps, else -1; agglomerative clustering cannot score new "
+           "rows). Anomaly detectors give 'scored_label' 1 (anomaly) or 0 (normal) and "
+           "'anomaly_score' (higher is more anomalous). Transforms of the model that the "
+           "table has already been through are not applied again, so raw test rows and rows "
+           "passed through Apply Transformation give the same predictions.")
     inputs = (Port("model", PortType.MODEL, "A trained model."),
               Port("data", PortType.TABLE, "The rows to score."))
     outputs = (Port("data", PortType.TABLE, "The rows with their predictions."),)
@@ -28,12 +31,16 @@ class ScoreModel(NodeType):
         model, table = inputs.get("model"), inputs.get("data")
         if model is None or table is None:
             return {"data": None}
-        kind = NUMBER  # regression values and cluster numbers; a classifier predicts its labels
+        # Regression values, cluster numbers and anomaly flags are numbers; a classifier
+        # predicts its own labels.
+        kind = NUMBER
         if model.task == "classification":
             label = table.column(model.label) if model.label else None
             kind = label.kind if label is not None else STRING
-        columns = [c for c in table.columns if c.name != "scored_label"]
-        columns.append(ColumnInfo("scored_label", kind, False))
+        added = ["scored_label"] + (["anomaly_score"] if model.task == "anomaly" else [])
+        columns = [c for c in table.columns if c.name not in added]
+        columns += [ColumnInfo(name, kind if name == "scored_label" else NUMBER, False)
+                    for name in added]
         scored = ScoreInfo(model.node, model.task, model.label, "scored_label", model.features)
         # A classifier's probability columns are named after classes seen only when training.
         return {"data": replace(table.with_columns(columns), scored=scored,

@@ -1,4 +1,5 @@
-"""Model training nodes: Train Model (classifiers, regressors) and Train Clustering Model."""
+"""Model training nodes: Train Model (classifiers, regressors), Train Clustering Model and Train
+Anomaly Detection Model."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -8,9 +9,19 @@ from .common import check_columns, reported
 from .params import Column, Columns
 from .schema import ColumnInfo, ModelSchema, PortType, ScoreInfo, TableSchema
 
-__all__ = ["TrainModel", "TrainClusteringModel", "NODE_TYPES"]
+__all__ = ["TrainModel", "TrainClusteringModel", "TrainAnomalyDetectionModel", "NODE_TYPES"]
 
 TRAINING = CATEGORIES[4]
+# Which node trains a learner of each task (a learner wired elsewhere is refused with this hint).
+TRAINERS = {"classification": "Train Model", "regression": "Train Model",
+            "clustering": "Train Clustering Model", "anomaly": "Train Anomaly Detection Model"}
+
+
+def _check_task(learner, tasks, title):
+    """NodeError when a learner of another task is wired into this training node."""
+    if learner is not None and learner.task not in tasks:
+        raise NodeError(f"{learner.estimator} is a {learner.task} learner, which {title} does "
+                        "not train.", f"Use {TRAINERS[learner.task]} instead.", port="learner")
 
 
 def _transforms_source(ctx: EmitContext, table: TableSchema | None) -> str:
@@ -51,10 +62,7 @@ class TrainModel(NodeType):
     def infer(self, inputs, params, ctx):
         learner, table = inputs.get("learner"), inputs.get("data")
         label = params["label_column"]
-        if learner is not None and learner.task == "clustering":
-            raise NodeError(f"{learner.estimator} is a clustering learner; Train Model needs a "
-                            "classifier or a regressor.", "Use Train Clustering Model instead.",
-                            port="learner")
+        _check_task(learner, ("classification", "regression"), self.title)
         check_columns(table, [label], "label_column", self.title)
         if learner is None or table is None:
             return {"model": None}
@@ -93,10 +101,7 @@ class TrainClusteringModel(NodeType):
 
     def infer(self, inputs, params, ctx):
         learner, table = inputs.get("learner"), inputs.get("data")
-        if learner is not None and learner.task != "clustering":
-            raise NodeError(f"{learner.estimator} is a {learner.task} learner; Train Clustering "
-                            "Model needs a clustering learner such as K-Means.",
-                            "Use Train Model instead.", port="learner")
+        _check_task(learner, ("clustering",), self.title)
         check_columns(table, params["columns"], "columns", self.title)
         if table is None:
             return {"model": None, "data": None}
@@ -126,4 +131,50 @@ class TrainClusteringModel(NodeType):
                 f"transforms={_transforms_source(ctx, ctx.schemas.get('data'))})\n")
 
 
-NODE_TYPES = [TrainModel, TrainClusteringModel]
+class TrainAnomalyDetectionModel(NodeType):
+    type_id = "train_anomaly_detection_model"
+    title = "Train Anomaly Detection Model"
+    category = TRAINING
+    doc = ("Fits an anomaly detector (e.g. Isolation Forest) on every column but the optional "
+           "label, in table order; no label is needed to train. label_column may name a column "
+           "of known anomalies (1 or True: anomaly; 0 or False: normal): it is left out of the "
+           "features, and Evaluate Model compares it with the predictions. Score Model then "
+           "adds 'scored_label' (1: anomaly, 0: normal) and 'anomaly_score' (higher is more "
+           "anomalous). The model file's pipeline predicts scikit-learn's -1 (anomaly) / 1 "
+           "(normal).")
+    inputs = (Port("learner", PortType.LEARNER, "An untrained anomaly detector."),
+              Port("data", PortType.TABLE, "The training rows."))
+    outputs = (Port("model", PortType.MODEL, "The trained anomaly detection model."),)
+    example_params = {"label_column": "is_fraud"}
+    params = (Column("label_column", None, "Optionally, a column of known anomalies (1/True) "
+                     "and normal rows (0/False), kept out of the features for evaluation.",
+                     nullable=True),)
+
+    def infer(self, inputs, params, ctx):
+        learner, table = inputs.get("learner"), inputs.get("data")
+        label = params["label_column"]
+        _check_task(learner, ("anomaly",), self.title)
+        if label is not None:
+            check_columns(table, [label], "label_column", self.title)
+        if learner is None or table is None:
+            return {"model": None}
+        features = tuple(n for n in table.names if n != label)
+        return {"model": ModelSchema("anomaly", ctx.node_id, label, features, table.lineage)}
+
+    def run(self, inputs, params, ctx):
+        from . import ops
+        learner, table = inputs["learner"], inputs["data"]
+        label = params["label_column"]
+        transforms = [(step.step_id, step.estimator) for step in table.lineage]
+        with reported():
+            pipeline = ops.train_anomaly_detection_model(learner.estimator, table.df, label,
+                                                         transforms)
+        return {"model": _model(pipeline, "anomaly", label, table, ctx.node_id)}
+
+    def emit(self, params, ctx):
+        return (f"{ctx.out('model')} = train_anomaly_detection_model({ctx.inp('learner')}, "
+                f"{ctx.inp('data')}, label={params['label_column']!r}, "
+                f"transforms={_transforms_source(ctx, ctx.schemas.get('data'))})\n")
+
+
+NODE_TYPES = [TrainModel, TrainClusteringModel, TrainAnomalyDetectionModel]

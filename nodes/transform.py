@@ -35,6 +35,9 @@ def apply_schema(table: TableSchema, columns: tuple[str, ...], method: str) -> T
         out = [ColumnInfo(c.name, NUMBER, c.has_missing if method == "scale" else None)
                if c.name in chosen else c for c in table.columns]
         return table.with_columns(out)
+    if method == "replace_columns":  # the chosen columns change (type, name, number, or go)
+        out = [c for c in table.columns if c.name not in chosen]
+        return table.with_columns(out, open=True)
     if method == "onehot":  # indicator columns are known only once the categories are seen
         out = [c for c in table.columns if c.name not in chosen]
         return table.with_columns(out, open=table.open or bool(chosen))

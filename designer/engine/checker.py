@@ -96,6 +96,9 @@ def _leakage_findings(pipeline: Pipeline) -> list[Finding]:
         if not node_type.fits_transform:
             continue
         for split_id in _splits_downstream(pipeline, node_id):
+            if getattr(pipeline.node_type(split_id), "validates_in_folds", False):
+                out += _fold_leakage(pipeline, node_id, split_id)
+                continue
             out.append(Finding(
                 WARNING, node_id,
                 f"Data leakage: {pipeline.display_name(node_id)} is fitted on all rows, and "
@@ -105,6 +108,30 @@ def _leakage_findings(pipeline: Pipeline) -> list[Finding]:
                 "(Apply Transformation, or let Score Model apply it).",
                 "leakage"))
     return out
+
+
+def _fold_leakage(pipeline: Pipeline, node_id: str, split_id: str) -> list[Finding]:
+    """A transform upstream of a node that validates on folds (Cross Validate Model, Tune Model
+    Hyperparameters, AutoML): no leak when that node refits it per fold, i.e. its `refit_port`
+    brings the rows from before the transform."""
+    name, split = pipeline.display_name(node_id), pipeline.display_name(split_id)
+    port = getattr(pipeline.node_type(split_id), "refit_port", None)
+    edge = pipeline.edge_into(split_id, port) if port else None
+    if edge is not None and node_id != edge.source and node_id not in pipeline.ancestors(edge.source):
+        return []  # on the lineage of 'data', refitted inside each fold from the raw rows
+    if edge is not None:
+        hint = (f"The rows on '{port}' have already been through it: connect to '{port}' the "
+                f"rows from before {name}.")
+    elif port:
+        hint = (f"Connect the rows from before {name} to {split}'s '{port}' input, so that it "
+                "is refitted inside each fold.")
+    else:
+        hint = (f"Connect the rows from before {name} instead: {split} fits its own "
+                "preprocessing inside each fold.")
+    return [Finding(WARNING, node_id,
+                    f"Data leakage: {name} is fitted on all rows, and {split} validates on "
+                    "folds of those rows, so each fold's held-out rows shaped the preprocessing "
+                    f"it is scored with. {hint}", "leakage")]
 
 
 def _splits_downstream(pipeline: Pipeline, node_id: str) -> list[str]:

@@ -6,6 +6,7 @@ interpreter takes only its worker down, and cancelling means terminating the wor
 from __future__ import annotations
 
 import contextlib
+import os
 import importlib
 import io
 import pickle
@@ -28,8 +29,12 @@ def describe_output(value: Any) -> dict:
     """The small summary of an output that travels with events: row counts, metrics, task."""
     from nodes.values import Learner, Metrics, Model, Table, Transform
     if isinstance(value, Table):
-        return {"type": "Table", "rows": int(len(value.df)), "columns": int(value.df.shape[1]),
-                "column_names": [str(c) for c in value.df.columns[:500]]}
+        out = {"type": "Table", "rows": int(len(value.df)), "columns": int(value.df.shape[1]),
+               "column_names": [str(c) for c in value.df.columns[:500]]}
+        details = getattr(value, "details", None)  # e.g. trials, folds, AutoML's leaderboard
+        if details:
+            out["details"] = details
+        return out
     if isinstance(value, Metrics):
         return {"type": "Metrics", "metrics": value.to_json()}
     if isinstance(value, Model):
@@ -172,6 +177,9 @@ def worker_main(conn, preload: tuple[str, ...] = ()) -> None:
     """Entry point of a worker process."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the engine decides when we stop
+    # OpenMP threads that wait sleep rather than spin: two workers share the cores, and spinning
+    # threads of one starve the other (the difference is seconds against minutes on a busy machine).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # Import the data libraries now, while the engine is still planning; nodes need them anyway.
     for module in preload:
         importlib.import_module(module)

@@ -1,7 +1,9 @@
 """Pipeline -> standalone Python script that computes the same outputs with pandas and scikit-learn.
 
 The script is: a header, the source of `nodes/ops.py` pasted verbatim (the same functions the
-nodes run, so the numbers agree by construction), then one commented section per node in
+nodes run, so the numbers agree by construction), then the other kernels the pipeline's code
+uses (nodes/kernels.py: ops_io, ops_table, ...; their `from .ops import` lines removed, since
+those names are pasted above them), then one commented section per node in
 data-flow order inside `run_pipeline()`, and a `main()` that prints each Evaluate Model node's
 metrics and, with `--metrics-json PATH`, writes them as {evaluate node id: {metric: value}}.
 Every user-given text (paths, column names, titles) is written with repr() or as a sanitised
@@ -19,7 +21,8 @@ from pathlib import Path
 from designer.engine.schemas import propagate_schemas
 from designer.model import Pipeline
 from designer.model.errors import PipelineError
-from nodes.base import EmitContext
+from nodes.base import EmitContext, NodeError
+from nodes.kernels import EXTRA, kernel_names, kernel_source, kernels_for, requirements
 from nodes.params import Path as PathParam
 
 __all__ = ["export_script", "ExportError"]
@@ -28,6 +31,12 @@ OPS_SOURCE = Path(__file__).resolve().parents[2] / "nodes" / "ops.py"
 EVALUATE = "evaluate_model"
 # Names the script defines besides ops' own: variables must never shadow them.
 _SCRIPT_NAMES = {"argparse", "json", "sys", "Path", "SCRIPT_DIR", "run_pipeline", "main", "results"}
+
+
+def _packages(modules: list[str]) -> list[str]:
+    """pip names of the libraries the pasted kernels may import (drivers probed, not needed)."""
+    names = {"imblearn": "imbalanced-learn", "sklearn": "scikit-learn", "psycopg2": None}
+    return [names.get(m, m) for m in modules if names.get(m, m)]
 
 
 class ExportError(PipelineError):
@@ -105,7 +114,10 @@ def _script_relative(params: dict, node_type, base_dir: Path, script_dir: Path) 
     out = dict(params)
     for decl in node_type.params:
         value = out.get(decl.name)
-        if isinstance(decl, PathParam) and isinstance(value, str):
+        relocate = getattr(decl, "script_relative", None)
+        if relocate is not None and isinstance(value, str):  # e.g. a sqlite:/// path in a URL
+            out[decl.name] = relocate(value, base_dir, script_dir)
+        elif isinstance(decl, PathParam) and isinstance(value, str):
             target = Path(value).expanduser()
             target = (target if target.is_absolute() else base_dir / target).resolve()
             try:
@@ -115,12 +127,17 @@ def _script_relative(params: dict, node_type, base_dir: Path, script_dir: Path) 
     return out
 
 
-def _header(pipeline: Pipeline) -> str:
+def _header(pipeline: Pipeline, extra_libraries: list[str] = ()) -> str:
+    needs = "It needs only pandas, numpy and scikit-learn."
+    if extra_libraries:
+        needs = ("It needs pandas, numpy and scikit-learn, and for some of its nodes: "
+                 + ", ".join(extra_libraries) + ".\n")
     return (
         "#!/usr/bin/env python3\n"
         '"""A machine-learning pipeline exported from MLWire as a standalone script.\n\n'
         "Run it from anywhere:  python this_script.py [--metrics-json METRICS.json]\n"
-        "It needs only pandas, numpy and scikit-learn. Data files are found relative to this\n"
+        + needs + (" " if not extra_libraries else "")
+        + "Data files are found relative to this\n"
         "script's folder. It prints the metrics of every Evaluate Model node.\n"
         '"""\n'
         + comment(f"Pipeline: {pipeline.name}")
@@ -171,7 +188,8 @@ def export_script(pipeline: Pipeline, base_dir: Path, script_path: Path,
         raise ExportError(f"Pipeline '{pipeline.name}' cannot be exported until these are "
                           "fixed:\n  " + "\n  ".join(problems))
     ops_source = OPS_SOURCE.read_text(encoding="utf-8")
-    names = _Names(_ops_names(ops_source) | _SCRIPT_NAMES)
+    kernel_defined = set().union(*(kernel_names(k) for k in EXTRA))
+    names = _Names(_ops_names(ops_source) | kernel_defined | _SCRIPT_NAMES)
     variables: dict[tuple[str, str], str] = {}
     sections, evaluations = [], []
     for node_id in pipeline.topological_order():
@@ -187,6 +205,8 @@ def export_script(pipeline: Pipeline, base_dir: Path, script_path: Path,
         except NotImplementedError:
             raise ExportError(f"{pipeline.display_name(node_id)}: {node_type.title} nodes cannot "
                               "be exported to a script yet.") from None
+        except NodeError as exc:  # e.g. an AutoML node with no pinned candidate
+            raise ExportError(f"{pipeline.display_name(node_id)}: {exc}") from exc
         title = node.title or node_type.title
         head = comment(f"{title} ({node_id}) [{node_type.type_id}]", "# -- ")
         if node.comment:
@@ -195,11 +215,16 @@ def export_script(pipeline: Pipeline, base_dir: Path, script_path: Path,
         variables.update({(node_id, port): var for port, var in outputs.items()})
         if node_type.type_id == EVALUATE:
             evaluations.append((node_id, outputs["metrics"]))
+    kernels = kernels_for("\n".join(sections))
+    pasted = "".join("\n\n# " + "=" * 94 + f"\n# MLWire's {k} (nodes/{k}.py, verbatim but for its "
+                     "imports of the kernels above).\n# " + "=" * 94 + "\n"
+                     + kernel_source(k).rstrip() + "\n" for k in kernels)
     results = ", ".join(f"{node_id!r}: {var}" for node_id, var in evaluations)
     body = "\n".join(sections) + f"\nreturn {{{results}}}\n"
     indented = "".join(f"    {line}" if line.strip() else line
                        for line in body.splitlines(keepends=True))
-    return (_header(pipeline) + ops_source.rstrip() + "\n\n\n"
+    return (_header(pipeline, _packages(requirements(kernels, "\n".join(sections)))) + ops_source.rstrip() + "\n"
+            + pasted + "\n\n"
             "# " + "=" * 94 + "\n# The pipeline, one section per node in data-flow order.\n"
             "# " + "=" * 94 + "\n\n"
             "SCRIPT_DIR = Path(__file__).resolve().parent\n\n\n"

@@ -13,10 +13,14 @@ EXAMPLES = ROOT / "assets" / "examples"
 
 
 def mlwire(*args, cwd, timeout=240, env=None):
-    """Run `mlwire ARGS` as a user would; returns the CompletedProcess (text)."""
+    """Run `mlwire ARGS` as a user would; returns the CompletedProcess (text).
+
+    One worker process unless a test asks for more: these tests are about results and files,
+    and each worker costs seconds of CPU to import pandas and scikit-learn."""
     return subprocess.run([sys.executable, "-m", "designer.cli", *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "MLWIRE_WORKERS": "1",
+                               **(env or {})})
 
 
 def run_json(*args, cwd):

@@ -116,4 +116,76 @@ EXAMPLES: dict[str, Example] = {
         _CHAIN_EDGES + ["train.model -> score.model", "split.test -> score.data",
                         "train.model -> score_b.model", "split.train -> score_b.data",
                         "score.data -> n.data", "score_b.data -> n.data_b"]),
+    # -- learners (issue 5, item 4) ----------------------------------------------------------
+    "decision_tree_classifier": Example({"n": ("decision_tree_classifier", {"max_depth": 3})}),
+    "decision_tree_regressor": Example({"n": ("decision_tree_regressor",
+                                              {"min_samples_leaf": 0.1})}),
+    "k_nearest_neighbors_classifier": Example({"n": ("k_nearest_neighbors_classifier",
+                                                     {"n_neighbors": 3})}),
+    "k_nearest_neighbors_regressor": Example({"n": ("k_nearest_neighbors_regressor",
+                                                    {"weights": "distance"})}),
+    "gaussian_naive_bayes": Example({"n": ("gaussian_naive_bayes", {"priors": [0.25, 0.75]})}),
+    "support_vector_machine_classifier": Example({"n": ("support_vector_machine_classifier",
+                                                        {"probability": True})}),
+    "support_vector_machine_regressor": Example({"n": ("support_vector_machine_regressor",
+                                                       {"kernel": "linear"})}),
+    "neural_network_classifier": Example({"n": ("neural_network_classifier",
+                                                {"hidden_layer_sizes": [8, 4]})}),
+    "neural_network_regressor": Example({"n": ("neural_network_regressor",
+                                               {"hidden_layer_sizes": [5]})}),
+    "sgd_classifier": Example({"n": ("sgd_classifier", {"loss": "log_loss", "average": 3})}),
+    "averaged_perceptron": Example({"n": ("averaged_perceptron", {"max_iter": 50})}),
+    "ridge_regression": Example({"n": ("ridge_regression", {"alpha": 0.5})}),
+    "lasso_regression": Example({"n": ("lasso_regression", {"alpha": 0.1})}),
+    "elastic_net_regression": Example({"n": ("elastic_net_regression", {"l1_ratio": 0.2})}),
+    "bayesian_linear_regression": Example({"n": ("bayesian_linear_regression", {})}),
+    "poisson_regression": Example({"n": ("poisson_regression", {"alpha": 0.0})}),
+    "quantile_regression": Example({"n": ("quantile_regression", {"quantile": 0.9})}),
+    "dbscan": Example({"n": ("dbscan", {"eps": 1.5, "min_samples": 3})}),
+    "agglomerative_clustering": Example({"n": ("agglomerative_clustering",
+                                               {"n_clusters": None, "distance_threshold": 2.0})}),
+    "gaussian_mixture": Example({"n": ("gaussian_mixture", {"n_components": 2})}),
+    "isolation_forest": Example({"n": ("isolation_forest", {"contamination": 0.1})}),
+    "one_vs_all_multiclass": Example({"inner": ("logistic_regression", {}),
+                                      "n": ("one_vs_all_multiclass", {})},
+                                     ["inner.learner -> n.learner"]),
+    "one_vs_one_multiclass": Example({"inner": ("support_vector_machine_classifier", {}),
+                                      "n": ("one_vs_one_multiclass", {})},
+                                     ["inner.learner -> n.learner"]),
+    "train_anomaly_detection_model": Example(
+        {"src": CSV, "sel": ("select_columns", {"columns": ["x1", "x2", "amount", "flag"]}),
+         "clean": CLEAN, "learner": ("isolation_forest", {"n_estimators": 10}),
+         "n": ("train_anomaly_detection_model", {"label_column": "flag"})},
+        ["src.data -> sel.data", "sel.data -> clean.data", "clean.data -> n.data",
+         "learner.learner -> n.learner"]),
 }
+
+# -- data input/output, transformations, features, script (issue 5, items 1-3) --------------
+from tests.nodes.data_examples import DATA_EXAMPLES, prepare  # noqa: E402,F401  (uses the above)
+
+EXAMPLES.update(DATA_EXAMPLES)
+
+# -- cross-validation, tuning, AutoML (issue 7) -----------------------------------------------
+_AUTOML_PIN = {
+    "spec": {"task": "classification", "learner": "linear", "params": {"max_iter": 1000},
+             "prep": {"impute": "median", "scale": "standard", "encode": "onehot",
+                      "select": False}},
+    "candidate": "Linear(max_iter=1000) | median impute, standard scale, onehot", "trial": 1,
+    "score": 0.9, "score_std": 0.05, "fit_seconds": 0.01, "metric": "roc_auc",
+    "task": "classification", "features": ["x1", "x2", "color", "flag", "amount"],
+    "numeric": ["x1", "x2", "flag", "amount"], "categorical": ["color"], "seed": 0}
+EXAMPLES.update({
+    "cross_validate_model": Example(
+        {"src": CSV, "num": NUMERIC, "clean": CLEAN, "learner": ("logistic_regression", {}),
+         "n": ("cross_validate_model", {"label_column": "y", "folds": 4})},
+        ["src.data -> num.data", "num.data -> clean.data", "clean.data -> n.data",
+         "num.data -> n.raw_data", "learner.learner -> n.learner"]),
+    "tune_model_hyperparameters": Example(
+        {"src": CSV, "num": NUMERIC, "clean": CLEAN, "learner": ("logistic_regression", {}),
+         "n": ("tune_model_hyperparameters", {"label_column": "y", "metric": "accuracy",
+                                              "ranges": {"C": [0.1, 1.0]}, "folds": 3})},
+        ["src.data -> num.data", "num.data -> clean.data", "clean.data -> n.data",
+         "num.data -> n.raw_data", "learner.learner -> n.learner"]),
+    "automl": _with_source(("automl", {"label_column": "y", "candidate": _AUTOML_PIN}),
+                           "src.data -> n.data"),
+})

@@ -1,6 +1,7 @@
 """One suite over every registered node type: declarations, parameter checks, run, infer, emit."""
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -10,6 +11,7 @@ import pytest
 from designer.engine.schemas import propagate_schemas
 from nodes import ops
 from nodes.base import CATEGORIES, EmitContext
+from nodes.kernels import EXTRA
 from nodes.params import (Bool, Choice, Column, Columns, Float, Int, Literal, Param, Path,
                           String, Union)
 from nodes.registry import registry
@@ -17,7 +19,7 @@ from nodes.schema import (LearnerSchema, MetricsSchema, ModelSchema, TableSchema
                           TransformSchema, kind_of_dtype)
 from nodes.values import Learner, Metrics, Model, Table, Transform
 from tests.nodes.inprocess import run_pipeline
-from tests.nodes.node_examples import EXAMPLES, write_tiny_csv
+from tests.nodes.node_examples import EXAMPLES, prepare, write_tiny_csv
 
 NODE_TYPES = registry.all()
 IDS = [t.type_id for t in NODE_TYPES]
@@ -99,6 +101,7 @@ def example(node_type, tmp_path):
     write_tiny_csv(tmp_path)
     pipeline = EXAMPLES[node_type.type_id].pipeline()
     assert pipeline.node("n").type == node_type.type_id
+    prepare(EXAMPLES[node_type.type_id], pipeline, tmp_path)  # extra files; trust
     outputs = run_pipeline(pipeline, tmp_path)
     schemas = propagate_schemas(pipeline, tmp_path)
     return pipeline, outputs, schemas, tmp_path
@@ -166,12 +169,17 @@ def _script_value(value):
     return value
 
 
+def _estimator_params(estimator):
+    """Type and parameters, nested estimators (e.g. a wrapped SVC) compared by value too."""
+    return type(estimator), {k: _estimator_params(v) if hasattr(v, "get_params") else v
+                             for k, v in estimator.get_params(deep=False).items()}
+
+
 def _assert_same(run_value, script_value, data: pd.DataFrame | None):
     if isinstance(run_value, Table):
         pd.testing.assert_frame_equal(script_value, run_value.df)
     elif isinstance(run_value, Learner):
-        assert type(script_value) is type(run_value.estimator)
-        assert script_value.get_params() == run_value.estimator.get_params()
+        assert _estimator_params(script_value) == _estimator_params(run_value.estimator)
     elif isinstance(run_value, Transform):
         pd.testing.assert_frame_equal(script_value.transform(data),
                                       run_value.step.estimator.transform(data))
@@ -187,6 +195,9 @@ def _assert_same(run_value, script_value, data: pd.DataFrame | None):
 def test_emitted_code_computes_what_run_computes(node_type, example):
     pipeline, outputs, schemas, base_dir = example
     namespace = {k: v for k, v in vars(ops).items() if not k.startswith("__")}
+    for kernel in EXTRA:  # what the exporter pastes after ops.py
+        module = importlib.import_module(f"nodes.{kernel}")
+        namespace.update({k: v for k, v in vars(module).items() if not k.startswith("__")})
     namespace["SCRIPT_DIR"] = base_dir
     variables = {}
     for node_id, values in outputs.items():

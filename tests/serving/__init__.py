@@ -1,0 +1,1 @@
+"""Serving tests: the REST endpoint, batch scoring, bundles."""
