@@ -171,6 +171,21 @@ def _print_findings(findings, stream=sys.stderr) -> None:
 
 
 def _run(args) -> int:
+    from designer.engine.pool import WorkerPool
+    pool = WorkerPool()
+    target = Path(args.target)
+    guess = (Path(args.project) if args.project else _default_project_for(target)) \
+        if _is_pipeline_file(target) else target
+    if args.no_cache or not (guess.parent / (guess.name + "-cache")).is_dir():
+        # Surely work to do: a worker imports pandas and scikit-learn while we load and check.
+        pool.ensure_started(1)
+    try:
+        return _run_with_pool(args, pool)
+    finally:
+        pool.close()
+
+
+def _run_with_pool(args, pool) -> int:
     from designer.engine import Engine, check, errors_of
     from .progress import ProgressPrinter
 
@@ -186,8 +201,9 @@ def _run(args) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     _print_findings(findings)
-    engine = Engine(cache_dir=project_path.parent / (project_path.name + "-cache"))
-    if engine.will_compute(pipeline, base_dir, overrides=overrides, use_cache=not args.no_cache):
+    engine = Engine(cache_dir=project_path.parent / (project_path.name + "-cache"), pool=pool)
+    if not pool.workers and engine.will_compute(pipeline, base_dir, overrides=overrides,
+                                                use_cache=not args.no_cache):
         # A worker imports pandas and scikit-learn while this process opens the project.
         engine.pool.ensure_started(1)
     from designer.store import Project, RunRecorder

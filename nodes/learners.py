@@ -107,12 +107,9 @@ def random_state():
                "run).", nullable=True, low=0, high=2**32 - 1)
 
 
-def tree_params(max_features, criteria):
+def split_size_params():
+    """min_samples_split and min_samples_leaf, as every scikit-learn tree declares them."""
     return (
-        Int("n_estimators", 100, "Number of trees.", low=1, high=INF),
-        Choice("criterion", criteria[0], "How a split is scored.", options=criteria),
-        Int("max_depth", None, "Maximum depth of a tree (null: unlimited).", nullable=True,
-            low=1, high=INF),
         Union("min_samples_split", 2, "Minimum rows to split a node: a count, or a fraction.",
               alternatives=(Int("min_samples_split", low=2, high=INF, strict=True),
                             Float("min_samples_split", low=0.0, high=1.0, closed="right",
@@ -121,6 +118,16 @@ def tree_params(max_features, criteria):
               alternatives=(Int("min_samples_leaf", low=1, high=INF, strict=True),
                             Float("min_samples_leaf", low=0.0, high=1.0, closed="neither",
                                   strict=True))),
+    )
+
+
+def tree_params(max_features, criteria):
+    return (
+        Int("n_estimators", 100, "Number of trees.", low=1, high=INF),
+        Choice("criterion", criteria[0], "How a split is scored.", options=criteria),
+        Int("max_depth", None, "Maximum depth of a tree (null: unlimited).", nullable=True,
+            low=1, high=INF),
+        *split_size_params(),
         Union("max_features", max_features, "Features considered per split: a count, a "
               "fraction, 'sqrt', 'log2' or null (all).", nullable=True,
               alternatives=(Int("max_features", low=1, high=INF, strict=True),

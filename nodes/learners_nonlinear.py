@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from .learners import INF, IntList, LearnerNode, class_weight, random_state
+from .learners import INF, IntList, LearnerNode, class_weight, random_state, split_size_params
 from .params import AnyJson, Bool, Choice, Float, Int, Literal, ParamError, Union
 
 __all__ = ["DecisionTreeClassifierNode", "DecisionTreeRegressorNode",
@@ -26,14 +26,7 @@ def _tree_params(criteria):
                "feature.", options=("best", "random")),
         Int("max_depth", None, "Maximum depth of the tree (null: unlimited).", nullable=True,
             low=1, high=INF),
-        Union("min_samples_split", 2, "Minimum rows to split a node: a count, or a fraction.",
-              alternatives=(Int("min_samples_split", low=2, high=INF, strict=True),
-                            Float("min_samples_split", low=0.0, high=1.0, closed="right",
-                                  strict=True))),
-        Union("min_samples_leaf", 1, "Minimum rows in a leaf: a count, or a fraction.",
-              alternatives=(Int("min_samples_leaf", low=1, high=INF, strict=True),
-                            Float("min_samples_leaf", low=0.0, high=1.0, closed="neither",
-                                  strict=True))),
+        *split_size_params(),
         Float("min_weight_fraction_leaf", 0.0, "Minimum fraction of the total weight in a "
               "leaf.", low=0.0, high=0.5),
         Union("max_features", None, "Features considered per split: a count, a fraction, "

@@ -6,7 +6,6 @@ interpreter takes only its worker down, and cancelling means terminating the wor
 from __future__ import annotations
 
 import contextlib
-import os
 import importlib
 import io
 import pickle
@@ -177,9 +176,6 @@ def worker_main(conn, preload: tuple[str, ...] = ()) -> None:
     """Entry point of a worker process."""
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the engine decides when we stop
-    # OpenMP threads that wait sleep rather than spin: two workers share the cores, and spinning
-    # threads of one starve the other (the difference is seconds against minutes on a busy machine).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     # Import the data libraries now, while the engine is still planning; nodes need them anyway.
     for module in preload:
         importlib.import_module(module)
