@@ -19,10 +19,10 @@ import json
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from .fastpath import compile_pipeline, probe_rows
+from .fastpath import scorer_for
 from .validation import MAX_BODY_BYTES, RequestError, parse_json_body, predict_rows, rows_to_frame
 
-__all__ = ["create_app", "scorer_for", "LOOPBACK_HOSTS", "example_row"]
+__all__ = ["create_app", "LOOPBACK_HOSTS", "example_row"]
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/openapi.json"})
@@ -125,18 +125,6 @@ def _openapi_body(schema):
         "type": "object", "required": ["rows"],
         "properties": {"rows": {"type": "array", "minItems": 1, "items": row}},
     }, "example": {"rows": [example_row(schema)]}}}}}
-
-
-def scorer_for(pipeline, schema):
-    """fastpath's compiled pipeline when it matches the pipeline exactly on probe rows, else
-    the pipeline itself."""
-    probe_schema = {**schema, "policies": {**schema.get("policies", {}),
-                                           "unknown_categories": "accept"}}
-    try:
-        probe, _ = rows_to_frame({"rows": probe_rows(schema)}, probe_schema)
-    except RequestError:
-        return pipeline
-    return compile_pipeline(pipeline, probe) or pipeline
 
 
 def create_app(pipeline, schema, *, token=None, allowed_hosts=None, max_body=MAX_BODY_BYTES,

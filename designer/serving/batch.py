@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fastpath import scorer_for
 from .validation import PREDICTION, PROBABILITY_PREFIX, RequestError, check_frame, predict_frame
 
 __all__ = ["score_file", "BatchError", "BatchResult", "ProgressBar", "DEFAULT_CHUNK_ROWS"]
@@ -120,8 +121,7 @@ class _Writer:
 
     def write(self, df) -> None:
         if self.fmt == "csv":
-            df.to_csv(self.partial, mode="w" if self._first else "a", header=self._first,
-                      index=False)
+            self._write_csv(df)
         else:
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -131,6 +131,21 @@ class _Writer:
                 self._parquet = pq.ParquetWriter(self.partial, self._schema)
             self._parquet.write_table(table)
         self._first = False
+
+    def _write_csv(self, df) -> None:
+        # Arrow's CSV writer is about ten times faster than DataFrame.to_csv (it quotes text
+        # values); a chunk Arrow cannot convert (mixed types in one column) goes through pandas.
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+        try:
+            table = pa.Table.from_pandas(df, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            df.to_csv(self.partial, mode="w" if self._first else "a", header=self._first,
+                      index=False)
+            return
+        options = pacsv.WriteOptions(include_header=self._first, quoting_style="needed")
+        with open(self.partial, "wb" if self._first else "ab") as handle:
+            pacsv.write_csv(table, handle, write_options=options)
 
     def commit(self) -> None:
         if self._parquet is not None:
@@ -168,6 +183,7 @@ def score_file(pipeline, schema: dict, source, target, *, chunk_rows: int = DEFA
     warnings, warning_count, rows = [], 0, 0
     started = time.perf_counter()
     classes = [str(c) for c in (schema.get("classes") or [])]
+    scorer = scorer_for(pipeline, schema)   # the server's exact-match fast path, when it applies
     try:
         with threadpool_limits(1):     # chunks are scored one after the other, as in the app
             for chunk, first, fraction in chunks:
@@ -182,7 +198,7 @@ def score_file(pipeline, schema: dict, source, target, *, chunk_rows: int = DEFA
                 warning_count += len(notes)
                 warnings.extend(notes[: max(0, 20 - len(warnings))])
                 try:
-                    predictions, probabilities = predict_frame(pipeline, X, schema)
+                    predictions, probabilities = predict_frame(scorer, X, schema)
                 except (ValueError, TypeError, KeyError) as exc:
                     raise BatchError(f"'{source}': the model could not score the rows from "
                                      f"{'line' if in_fmt == 'csv' else 'row'} {first} on: "

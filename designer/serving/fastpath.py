@@ -16,7 +16,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-__all__ = ["CompiledPipeline", "compile_pipeline", "probe_rows"]
+from .validation import RequestError, predict_with_proba, rows_to_frame
+
+__all__ = ["CompiledPipeline", "compile_pipeline", "probe_rows", "scorer_for"]
 
 
 class NotCompilable(Exception):
@@ -204,7 +206,7 @@ class CompiledPipeline:
         M = self.transform(X)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="X does not have valid feature names")
-            return self.estimator.predict(M), self.estimator.predict_proba(M)
+            return predict_with_proba(self.estimator, M)
 
 
 def probe_rows(schema, n=12):
@@ -248,3 +250,15 @@ def compile_pipeline(pipeline, probe=None):
         return compiled
     except Exception:       # anything unexpected: the pipeline itself is always correct
         return None
+
+
+def scorer_for(pipeline, schema):
+    """fastpath's compiled pipeline when it matches the pipeline exactly on probe rows, else
+    the pipeline itself."""
+    probe_schema = {**schema, "policies": {**schema.get("policies", {}),
+                                           "unknown_categories": "accept"}}
+    try:
+        probe, _ = rows_to_frame({"rows": probe_rows(schema)}, probe_schema)
+    except RequestError:
+        return pipeline
+    return compile_pipeline(pipeline, probe) or pipeline

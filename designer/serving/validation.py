@@ -325,8 +325,23 @@ def predict_frame(pipeline, X, schema):
     if hasattr(pipeline, "predict_both"):
         return pipeline.predict_both(X)
     Xt = pipeline[:-1].transform(X)
-    estimator = pipeline.steps[-1][1]
-    return estimator.predict(Xt), estimator.predict_proba(Xt)
+    return predict_with_proba(pipeline.steps[-1][1], Xt)
+
+
+# scikit-learn classifiers whose predict() is classes_[argmax(predict_proba())] by construction:
+# for them one probability pass gives both answers (predicting twice doubles the scoring time).
+LABEL_IS_ARGMAX_OF_PROBA = frozenset({
+    "HistGradientBoostingClassifier", "RandomForestClassifier", "ExtraTreesClassifier",
+    "DecisionTreeClassifier", "ExtraTreeClassifier"})
+
+
+def predict_with_proba(estimator, Xt):
+    """(predictions, probabilities) of a fitted classifier on transformed rows."""
+    probabilities = estimator.predict_proba(Xt)
+    kind = type(estimator)
+    if kind.__name__ in LABEL_IS_ARGMAX_OF_PROBA and kind.__module__.startswith("sklearn."):
+        return estimator.classes_.take(np.argmax(probabilities, axis=1)), probabilities
+    return estimator.predict(Xt), probabilities
 
 
 def predict_rows(pipeline, X, schema):
