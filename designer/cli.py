@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     cli_automl.add_parser(sub)
     from . import cli_serving       # serve, predict, bundle
     cli_serving.add_parsers(sub)
+    from . import cli_history       # history
+    cli_history.add_parser(sub)
     return parser
 
 
@@ -75,12 +77,19 @@ def main(argv: list[str] | None = None) -> int:
             return _open(getattr(args, "project", None))
         from .cli_tracking import HANDLERS as tracking
         from .cli_serving import HANDLERS as serving
+        from .cli_history import handle as history
         handler = {"run": _run, "validate": _validate, "export": _export, "nodes": _nodes,
-                   "trust": _trust, **tracking, "automl": _automl, **serving}[command]
+                   "trust": _trust, **tracking, "automl": _automl,
+                   "register-candidate": _register_candidate, **serving,
+                   "history": history}[command]
         return handler(args)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:         # `mlwire runs ... | head`: the reader stopped; not an error
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:  # every failure becomes a message; the traceback only with --debug
         return _report(exc, args.debug)
 
@@ -306,6 +315,11 @@ def _nodes(args) -> int:
 def _automl(args) -> int:
     from .cli_automl import run_automl_command
     return run_automl_command(args)
+
+
+def _register_candidate(args) -> int:
+    from .cli_automl import register_candidate_command
+    return register_candidate_command(args)
 
 
 def _trust(args) -> int:

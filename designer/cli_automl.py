@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-__all__ = ["add_parser", "run_automl_command"]
+__all__ = ["add_parser", "run_automl_command", "register_candidate_command"]
 
 
 def _usage(message: str) -> Exception:
@@ -45,6 +45,62 @@ def add_parser(sub) -> None:
     p.add_argument("-o", "--output", metavar="PIPELINE.json", help="pipeline file to write "
                    "(default: beside the CSV, <name>.automl.pipeline.json)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+
+    p = sub.add_parser("register-candidate", help="refit any leaderboard candidate of an AutoML "
+                       "or tuning node in a run, and register it")
+    p.add_argument("project")
+    p.add_argument("--run", required=True, help="the run (id or unique prefix)")
+    p.add_argument("--node", default=NODE, help=f"the AutoML or tuning node (default {NODE})")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--candidate", type=int, metavar="RANK", help="its leaderboard rank "
+                       "(1 = the winner)")
+    which.add_argument("--trial", type=int, help="its trial number")
+    p.add_argument("--name", required=True, help="model name (a new version if it exists)")
+    p.add_argument("--base-dir", help="folder the run's relative paths resolve against "
+                   "(default: the project's folder)")
+    p.add_argument("--description", default="")
+    p.add_argument("--json", action="store_true")
+
+
+def register_candidate_command(args) -> int:
+    """`mlwire register-candidate`: refit the candidate as a recorded run, then register it."""
+    from designer.automl.candidates import CandidateError, register_candidate
+    from designer.store import Project
+    from .progress import ProgressPrinter
+    path = Path(args.project)
+    if not path.is_file():
+        raise _usage(f"{path}: no such project file.")
+    with Project.open(path) as project:
+        run_id = project.runs.resolve_id(args.run)
+        try:
+            done = register_candidate(
+                project, run_id, args.node, args.name, rank=args.candidate, trial=args.trial,
+                base_dir=args.base_dir, description=args.description,
+                listener=_stderr_progress(ProgressPrinter, project, run_id))
+        except CandidateError as exc:
+            print(f"mlwire: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    v = done.version
+    if args.json:
+        print(json.dumps({"model": v.model, "version": v.version, "refit_run": done.refit_run,
+                          "source_run": done.source_run, "node": done.node_id,
+                          "trial": done.trial, "candidate": done.candidate,
+                          "warnings": done.warnings}, indent=2))
+    else:
+        print(f"Registered {v.model}:{v.version}: {done.candidate}\n  refitted in run "
+              f"{done.refit_run} from trial {done.trial} of '{done.node_id}' in run "
+              f"{done.source_run}.")
+        for warning in done.warnings:
+            print(f"  warning: {warning}")
+    return EXIT_OK
+
+
+def _stderr_progress(printer_class, project, run_id):
+    from designer.model import pipeline_from_json
+    try:
+        return printer_class(pipeline_from_json(project.runs.get(run_id).pipeline), sys.stderr)
+    except Exception:   # progress is a courtesy; the command works without it
+        return None
 
 
 def _pipeline_doc(csv: Path, out: Path, args, stratify: str | None) -> dict:

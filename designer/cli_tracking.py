@@ -153,19 +153,19 @@ def _refused(exc: Exception, what: str) -> int:
 
 # -- commands ---------------------------------------------------------------------------------
 def _runs(args) -> int:
-    from designer.tracking import FilterError, count_runs, search_runs
+    from designer.tracking import FilterError, count_runs, search_runs, search_runs_json
     from designer.tracking.text import metric_columns, runs_table
     with _open(args.project) as project:
         try:
+            if args.json:   # one run per line, each made by SQLite: 10,000 runs print quickly
+                lines = search_runs_json(project, args.filter, args.sort, args.limit, args.offset)
+                sys.stdout.write("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
+                return EXIT_OK
             runs = search_runs(project, args.filter, args.sort, args.limit, args.offset)
-            total = count_runs(project, args.filter) if not args.json else None
+            total = count_runs(project, args.filter)
             hints = _metric_hints(args.filter, args.sort)
         except FilterError as exc:
             raise _usage(str(exc)) from exc
-    if args.json:   # one run per line, each by the C encoder: 10,000 runs print quickly
-        lines = (json.dumps(r.to_json(), ensure_ascii=False) for r in runs)
-        sys.stdout.write("[\n" + ",\n".join(lines) + "\n]\n" if runs else "[]\n")
-        return EXIT_OK
     if not runs:
         print("No runs match." if args.filter else f"No runs yet in {args.project}.")
         return EXIT_OK
@@ -253,8 +253,11 @@ def _register(args) -> int:
     else:
         inputs = ", ".join(f"{c} ({t})" for c, t in version.signature)
         print(f"Registered {version.ref} from run {run_id}, node '{args.node}' "
-              f"({version.task}{', label ' + version.label if version.label else ''}).\n"
-              f"  takes raw rows with: {inputs}")
+              f"({version.task}{', label ' + version.label if version.label else ''}).")
+        if version.inference_note:     # registered all the same; --json carries it too
+            print(f"  imported columns: {inputs}\n  warning: {version.inference_note}")
+        else:
+            print(f"  takes raw rows with: {inputs}")
     return EXIT_OK
 
 

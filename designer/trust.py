@@ -25,7 +25,13 @@ from typing import Any, Callable
 __all__ = [
     "TrustError", "GuardedNode", "store_path", "content_digest", "is_trusted", "trust",
     "revoke", "require_trusted", "guarded_nodes", "untrusted_nodes", "trust_file",
+    "SessionTrust", "TRUST_HINT", "guard_of", "record",
 ]
+
+# How to trust, in every "not trusted" message (the CLI and the designer agree on the store).
+TRUST_HINT = ("Read it first. In the designer, press Run and choose 'Trust and run' in the review "
+              "that opens (or use 'Review…' in the banner); on the command line, run "
+              "`mlwire trust FILE`.")
 
 FORMAT = "mlwire.trust/1"
 
@@ -148,35 +154,114 @@ def require_trusted(type_id: str, title: str, params: dict[str, Any],
         return
     from nodes.base import NodeError
     raise NodeError(f"{title} has not been trusted on this computer, so its {what} is not run. "
-                    "A pipeline or project file can come from anyone.",
-                    "Review it, then run `mlwire trust FILE` or trust it in the designer.")
+                    "A pipeline or project file can come from anyone.", TRUST_HINT)
+
+
+def guard_of(pipeline, node_id: str, base_dir: Path,
+             look_up: bool = True) -> GuardedNode | None:
+    """The node's guarded content (None when this node needs no trust to run); `look_up`
+    False skips reading the store (`trusted` is then False)."""
+    node = pipeline.node(node_id)
+    node_type = pipeline.node_type(node_id)
+    names = tuple(getattr(node_type, "trust_params", ()))
+    if not names:
+        return None
+    try:
+        params, _ = node_type.check_params(pipeline.raw_params(node_id))
+    except Exception:  # an unbound parameter: use what is written in the file
+        params = dict(node.params)
+    needs = getattr(node_type, "needs_trust", None)
+    if needs is not None and not needs(params, Path(base_dir)):
+        return None
+    content = content_of(node_type.type_id, params, names)
+    digest = content_digest(node_type.type_id, params, names)
+    return GuardedNode(pipeline.name, node_id, node.title or node_type.title,
+                       node_type.type_id, content, digest,
+                       look_up and is_trusted(node_type.type_id, params, names))
 
 
 def guarded_nodes(pipeline, base_dir: Path) -> list[GuardedNode]:
     """Every node of `pipeline` that needs trust to run, trusted or not."""
-    out = []
-    for node in pipeline.nodes:
-        node_type = pipeline.node_type(node.id)
-        names = tuple(getattr(node_type, "trust_params", ()))
-        if not names:
-            continue
-        try:
-            params, _ = node_type.check_params(pipeline.raw_params(node.id))
-        except Exception:  # an unbound parameter: use what is written in the file
-            params = dict(node.params)
-        needs = getattr(node_type, "needs_trust", None)
-        if needs is not None and not needs(params, Path(base_dir)):
-            continue
-        content = content_of(node_type.type_id, params, names)
-        digest = content_digest(node_type.type_id, params, names)
-        out.append(GuardedNode(pipeline.name, node.id, node.title or node_type.title,
-                               node_type.type_id, content, digest,
-                               is_trusted(node_type.type_id, params, names)))
-    return out
+    found = (guard_of(pipeline, node.id, base_dir) for node in pipeline.nodes)
+    return [g for g in found if g is not None]
 
 
 def untrusted_nodes(pipeline, base_dir: Path) -> list[GuardedNode]:
     return [g for g in guarded_nodes(pipeline, base_dir) if not g.trusted]
+
+
+def record(guarded: GuardedNode, source: str) -> str:
+    """Trust exactly the content a GuardedNode was made from (the key `mlwire trust` uses)."""
+    names = tuple(k for k in guarded.content if k != "type")
+    return trust(guarded.type_id, guarded.content, source=source, names=names)
+
+
+class SessionTrust:
+    """Which guarded nodes of one pipeline open in the designer came from elsewhere.
+
+    The rule (docs/designer.md, "Trust"): content in the trust store runs. Otherwise a node's
+    content is *from elsewhere* when it was in the file as opened (or restored), or arrived by
+    paste or as a copy of such a node; it runs only after the user has read it in the review
+    dialog. A node the user added from the palette, or has reviewed, is *theirs*: the edits they
+    make to it in the designer need no review, and its content is recorded in the trust store
+    when the pipeline runs (so `mlwire run` agrees). The store itself is never written on a
+    keystroke, only when something runs or is reviewed.
+
+    Plain Python: it listens to the pipeline model's events.
+    """
+
+    def __init__(self, pipeline, base_dir: Path):
+        self.pipeline = pipeline
+        self.unreviewed: set[str] = {g.node_id for g in untrusted_nodes(pipeline, base_dir)}
+        self._own: set[str] = set()       # digests of content the user produced here
+        self._base_dir = Path(base_dir)
+        self._unsubscribe = pipeline.events.subscribe(self._on_event)
+
+    def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _guarded(self, node_id: str) -> GuardedNode | None:
+        return guard_of(self.pipeline, node_id, self._base_dir)
+
+    def _on_event(self, event) -> None:
+        from designer.model import NodeAdded, NodeRemoved, ParamChanged
+        if isinstance(event, NodeRemoved):
+            self.unreviewed.discard(event.node_id)
+        elif isinstance(event, NodeAdded):
+            names = _guarded_params(self.pipeline.node(event.node_id).type)
+            if not any(n in self.pipeline.node(event.node_id).params for n in names):
+                return      # defaults from the node library: nothing came from elsewhere
+            guarded = self._guarded(event.node_id)
+            if guarded is not None and not guarded.trusted and guarded.digest not in self._own:
+                self.unreviewed.add(event.node_id)   # a paste, a copy, an undone deletion
+        elif isinstance(event, ParamChanged) and event.node_id not in self.unreviewed:
+            if event.name not in _guarded_params(self.pipeline.node(event.node_id).type):
+                return
+            guarded = guard_of(self.pipeline, event.node_id, self._base_dir, look_up=False)
+            if guarded is not None:       # a keystroke: no store read, only the digest
+                self._own.add(guarded.digest)
+
+    def pending(self, base_dir: Path, node_ids=None) -> tuple[list[GuardedNode],
+                                                               list[GuardedNode]]:
+        """(from elsewhere, the user's own) untrusted guarded nodes among `node_ids` (all)."""
+        self._base_dir = Path(base_dir)
+        wanted = None if node_ids is None else set(node_ids)
+        foreign, own = [], []
+        for guarded in untrusted_nodes(self.pipeline, base_dir):
+            if wanted is not None and guarded.node_id not in wanted:
+                continue
+            (foreign if guarded.node_id in self.unreviewed else own).append(guarded)
+        return foreign, own
+
+    def accept(self, guarded: list[GuardedNode], source: str) -> None:
+        """Record trust for these nodes (reviewed, or the user's own) and remember them as the
+        user's: later edits to them need no review."""
+        for g in guarded:
+            record(g, source)
+            self._own.add(g.digest)
+            self.unreviewed.discard(g.node_id)
 
 
 def _pipelines_in(path: Path) -> list:
@@ -226,7 +311,6 @@ def trust_file(path: str | os.PathLike, *, yes: bool = False,
             print("Nothing was trusted.", file=out)
             return 1
     for guarded in pending:
-        names = tuple(k for k in guarded.content if k != "type")
-        trust(guarded.type_id, guarded.content, source=str(path.resolve()), names=names)
+        record(guarded, str(path.resolve()))
     print(f"Trusted {len(pending)} node(s). They run until their content changes.", file=out)
     return 0

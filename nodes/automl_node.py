@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .base import CATEGORIES, NodeError, NodeType, Port
 from .common import check_columns, reported
-from .params import AnyJson, Bool, Choice, Column, Float, Int
+from .label import label_of_schema, label_of_table, label_param
+from .params import AnyJson, Bool, Choice, Float, Int
 from .schema import NUMBER, STRING, ColumnInfo, ModelSchema, PortType, TableSchema
 from .search_common import ResultTable, kernel_source, transforms_source
 
@@ -45,14 +46,16 @@ class AutoML(NodeType):
            "ID-like columns, leakage suspects). Outputs the best inference pipeline and the "
            "leaderboard. 'candidate' pins a leaderboard entry (the JSON of a 'best so far' log "
            "line, or what `mlwire automl` writes): the node then refits just that candidate, "
-           "and the pipeline exports as a script.")
+           "and the pipeline exports as a script. Columns whose role is 'ignore' (Edit "
+           "Metadata) are never features.")
     inputs = (Port("data", PortType.TABLE, "The training rows, label included."),)
     outputs = (Port("model", PortType.MODEL, "The best candidate, refitted on all rows: a "
                     "complete inference pipeline."),
                Port("leaderboard", PortType.TABLE, "Every candidate, best first: description, "
                     "validation score mean and std, fit time."))
+    example_params = {"label_column": "label"}
     params = (
-        Column("label_column", doc="The column to predict."),
+        label_param(),
         Choice("task", "auto", "auto: classification for text, booleans and a few whole "
                "numbers; regression otherwise.", options=("auto", "classification",
                                                          "regression")),
@@ -91,8 +94,9 @@ class AutoML(NodeType):
 
     def infer(self, inputs, params, ctx):
         table = inputs.get("data")
-        label = params["label_column"]
+        label, ignored = label_of_schema(params, table, self.title)
         check_columns(table, [label], "label_column", self.title)
+        _check_pin_features(params["candidate"], ignored)
         board = TableSchema(tuple(ColumnInfo(n, k, m) for n, k, m in _LEADERBOARD))
         pin = params["candidate"]
         task = params["task"] if params["task"] != "auto" else (pin or {}).get("task")
@@ -113,32 +117,45 @@ class AutoML(NodeType):
         from . import automl_ops
         from .train import _model
         table = inputs["data"]
-        label, pin = params["label_column"], params["candidate"]
+        pin = params["candidate"]
+        label, ignored = label_of_table(params, table, self.title)
+        _check_pin_features(pin, ignored)
         transforms = [(s.step_id, s.estimator) for s in table.lineage]
         with reported():
             if pin is not None:
                 ctx.progress(0.0, "refitting the pinned candidate")
                 pipeline = automl_ops.automl_model(pin, table.df, label, transforms)
                 board = ResultTable(automl_ops.pinned_leaderboard(pin),
-                                    details={"kind": "automl", "pinned": True, "best": pin})
+                                    details={"kind": "automl", "pinned": True, "best": pin,
+                                             "node_id": ctx.node_id, "metric": pin.get("metric"),
+                                             "task": pin.get("task")})
             else:
-                pipeline, board = self._search(table.df, label, params, transforms, ctx)
+                pipeline, board = self._search(table.df, label, params, transforms, ctx,
+                                               ignored)
         task = pin["task"] if pin is not None else board.details["task"]
         return {"model": _model(pipeline, task, label, table, ctx.node_id), "leaderboard": board}
 
     @staticmethod
-    def _search(df, label, params, transforms, ctx):
+    def _search(df, label, params, transforms, ctx, ignored):
         from designer.automl import Settings, leaderboard_table, run_search
         from . import automl_ops
         settings = Settings(params["task"], params["metric"], params["time_budget"],
                             params["max_trials"], params["validation"], params["folds"],
                             params["holdout_fraction"], params["seed"], params["learners"],
                             params["ensembling"])
-        result = run_search(df, label, settings, log=ctx.log, progress=ctx.progress)
+        ctx.progress(0.0, f"0 trials · {settings.time_budget:g}s budget")
+        # The search sees no ignored column, so no candidate uses one; the pipeline takes the
+        # whole rows and picks the winner's features by name.
+        result = run_search(df.drop(columns=ignored), label, settings, log=ctx.log,
+                            progress=ctx.progress)
         pipeline = automl_ops.automl_model(result.winner, df, label, transforms,
                                            fitted=result.model)
-        ctx.progress(1.0, f"best {result.metric} {result.winner['score']}")
-        return pipeline, ResultTable(leaderboard_table(result), details=result.details(settings))
+        done = sum(t["status"] == "ok" for t in result.trials)
+        score = result.winner["score"]
+        ctx.progress(1.0, f"{done} trials · best "
+                     + ("–" if score is None else f"{score:.4f}") + f" {result.metric}")
+        details = {**result.details(settings), "node_id": ctx.node_id}
+        return pipeline, ResultTable(leaderboard_table(result), details=details)
 
     def emit(self, params, ctx):
         pin = params["candidate"]
@@ -148,12 +165,22 @@ class AutoML(NodeType):
                             "Set its 'candidate' parameter to the winner (the 'best so far' "
                             "JSON in its log, or use `mlwire automl`, which pins it).",
                             param="candidate")
+        label, _ = label_of_schema(params, ctx.schemas.get("data"), self.title)
         return (kernel_source("automl_ops") + "kernel = _mlwire_automl_ops()\n"
                 f"pinned = {pin!r}\n"
                 f"{ctx.out('model')} = kernel.automl_model(pinned, {ctx.inp('data')}, "
-                f"{params['label_column']!r}, "
+                f"{label!r}, "
                 f"transforms={transforms_source(ctx, ctx.schemas.get('data'))})\n"
                 f"{ctx.out('leaderboard')} = kernel.pinned_leaderboard(pinned)\n")
+
+
+def _check_pin_features(pin, ignored) -> None:
+    """A pinned candidate may not use a column whose role is 'ignore'."""
+    used = [c for c in (pin or {}).get("features", ()) if c in set(ignored)]
+    if used:
+        raise NodeError(f"The pinned candidate uses {', '.join(map(repr, used))}, whose role is "
+                        "'ignore'.", "Clear 'candidate' to search again without it, or give "
+                        "that column another role.", param="candidate")
 
 
 NODE_TYPES = [AutoML]

@@ -108,7 +108,8 @@ class NodeType:
     params: ClassVar[tuple[Param, ...]] = ()
     # True for nodes that fit a transform on their input table (the leakage check looks for these).
     fits_transform: ClassVar[bool] = False
-    # True for nodes that divide rows into train and test (a fitted transform upstream leaks).
+    # True for nodes that divide rows into train and test (a fitted transform upstream leaks);
+    # `divides_rows` refines it per parameter values (e.g. Partition and Sample's mode).
     splits_rows: ClassVar[bool] = False
 
     # -- declarations -----------------------------------------------------------------------
@@ -151,6 +152,11 @@ class NodeType:
     def check_more(self, params: dict[str, Any]) -> list[ParamError]:
         """Rules across parameters (e.g. fill_value needed by strategy 'constant')."""
         return []
+
+    def divides_rows(self, params: dict[str, Any]) -> bool:
+        """Whether, with these (checked) parameters, this node divides rows into train and test
+        parts; the leakage check asks this. Default: the `splits_rows` declaration."""
+        return self.splits_rows
 
     # -- behaviour --------------------------------------------------------------------------
     def infer(self, inputs: dict[str, Schema | None], params: dict[str, Any],

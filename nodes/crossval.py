@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .base import CATEGORIES, NodeError, NodeType, Port
 from .common import check_columns, reported
-from .params import Bool, Column, Int
+from .label import label_of_schema, label_of_table, label_param
+from .params import Bool, Int
 from .schema import NUMBER, ColumnInfo, MetricsSchema, PortType, TableSchema
 from .search_common import ResultTable, kernel_source, transforms_source
 
@@ -47,15 +48,17 @@ class CrossValidateModel(NodeType):
            "preprocessing on the table's lineage (Clean Missing Data, Normalize Data, Encode "
            "Categorical, ...) is refitted inside each fold when 'raw_data' holds the rows from "
            "before it; otherwise the folds use the rows as they are, and the checker warns that "
-           "statistics cross the folds.")
+           "statistics cross the folds. As in Train Model, columns whose role is 'ignore' are "
+           "not features.")
     inputs = (Port("learner", PortType.LEARNER, "An untrained classifier or regressor."),
               Port("data", PortType.TABLE, "The rows to cross-validate, label included."),
               raw_port())
     outputs = (Port("metrics", PortType.METRICS, "Mean and standard deviation of each metric "
                     "across folds; the per-fold values in tables['folds']."),
                Port("folds", PortType.TABLE, "One row per fold: its row counts and metrics."))
+    example_params = {"label_column": "label"}
     params = (
-        Column("label_column", doc="The column to predict."),
+        label_param(),
         Int("folds", 5, "Number of folds.", low=2, high=100),
         Bool("stratified", True, "Keep each class's share equal in every fold (classifiers)."),
         Bool("shuffle", True, "Shuffle the rows before dividing them into folds."),
@@ -68,7 +71,9 @@ class CrossValidateModel(NodeType):
     def infer(self, inputs, params, ctx):
         learner, table = inputs.get("learner"), inputs.get("data")
         check_learner(learner, self.title)
-        check_columns(table, [params["label_column"]], "label_column", self.title)
+        if table is not None:
+            label, _ = label_of_schema(params, table, self.title)
+            check_columns(table, [label], "label_column", self.title)
         if learner is None:
             return {"metrics": None, "folds": None}
         names = _METRICS[learner.task]
@@ -81,6 +86,7 @@ class CrossValidateModel(NodeType):
     def run(self, inputs, params, ctx):
         from . import selection_ops
         learner, table, raw = inputs["learner"], inputs["data"], inputs.get(RAW_PORT)
+        label, ignored = label_of_table(params, table, self.title)
         transforms = [(s.step_id, s.estimator) for s in table.lineage]
         if table.lineage and raw is None:
             ctx.log("The table's fitted transforms ("
@@ -90,22 +96,25 @@ class CrossValidateModel(NodeType):
         ctx.progress(0.0, f"{params['folds']} folds")
         with reported():
             result = selection_ops.cross_validate_model(
-                learner.estimator, table.df, params["label_column"], params["folds"],
+                learner.estimator, table.df, label, params["folds"],
                 params["stratified"], params["shuffle"], params["seed"], transforms,
-                raw.df if raw is not None else None)
+                raw.df if raw is not None else None, exclude=ignored)
         return _outputs(result)
 
     def emit(self, params, ctx):
         raw = ctx.inputs.get(RAW_PORT)
+        data = ctx.schemas.get("data")
+        label, ignored = label_of_schema(params, data, self.title)
+        exclude = f", exclude={ignored!r}" if ignored else ""
         return (kernel_source("selection_ops")
                 + f"kernel = _mlwire_selection_ops()\n"
                 f"{ctx.out('metrics')}, {ctx.out('folds')} = kernel.cross_validation_outputs("
                 f"kernel.cross_validate_model({ctx.inp('learner')}, "
-                f"{ctx.inp('data')}, {params['label_column']!r}, folds={params['folds']!r}, "
+                f"{ctx.inp('data')}, {label!r}, folds={params['folds']!r}, "
                 f"stratified={params['stratified']!r}, shuffle={params['shuffle']!r}, "
                 f"seed={params['seed']!r}, "
-                f"transforms={transforms_source(ctx, ctx.schemas.get('data'))}, "
-                f"raw={raw if raw else None}))\n")
+                f"transforms={transforms_source(ctx, data)}, "
+                f"raw={raw if raw else None}{exclude}))\n")
 
 
 def _outputs(result: dict) -> dict:

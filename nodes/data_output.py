@@ -29,7 +29,8 @@ class ExportData(NodeType):
            "relative paths start at the pipeline's folder) or into a database table (any "
            "SQLAlchemy URL, the password as ${ENV_VAR} or ${keyring:SERVICE/USER}). It runs on "
            "every run. Writing to a database, or to a file outside the pipeline's folder, needs "
-           "this computer's trust (`mlwire trust FILE`).")
+           "this computer's trust: the designer asks when you press Run, or use `mlwire trust "
+           "FILE`.")
     inputs = (Port("data", PortType.TABLE, "The table to write."),)
     params = (
         Choice("format", "csv", "Where to write: a CSV file, a Parquet file or a database table.",

@@ -111,12 +111,13 @@ class ImportFromDatabase(NodeType):
            "${ENV_VAR} or ${keyring:SERVICE/USER} in its place, e.g. "
            "postgresql://analyst:${PGPASSWORD}@db.example.org/sales. Relative SQLite paths "
            "start at the pipeline's folder. Runs only once its URL and query are trusted on "
-           "this computer (`mlwire trust FILE`).")
+           "this computer: the designer asks when you press Run, or use `mlwire trust FILE`.")
     outputs = (Port("data", PortType.TABLE, "The query's rows."),)
     params = (
         DatabaseUrl("url", doc="The SQLAlchemy database URL, the password as ${ENV_VAR} or "
                                "${keyring:SERVICE/USER}."),
-        String("query", doc="The SQL query whose rows to import.", allow_empty=False),
+        String("query", doc="The SQL query whose rows to import.", allow_empty=False,
+               code="sql"),
         Bool("use_cached_results", False, "Reuse the rows of an earlier run with the same URL "
                                           "and query instead of querying again."),
     )

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from .base import CATEGORIES, NodeError, NodeType, Port
 from .common import call, check_columns, pick_columns, reported
+from .label import label_of_schema, label_of_table, label_param
 from .lineage import TABLE_IN, LineageTransform, any_list
 from .manipulation import _require_numeric
 from .params import AnyJson, Bool, Choice, Column, Columns, Int, ParamError
@@ -100,11 +101,13 @@ class Smote(NodeType):
     doc = ("Rebalances classes for training: adds synthetic rows of the minority classes "
            "(imbalanced-learn's SMOTE, k_neighbors) until every class has as many rows as the "
            "largest. Use it on training rows only (after Split Data). Features must be numeric "
-           "and complete; boolean features become 0/1 numbers.")
+           "and complete; boolean features become 0/1 numbers. Columns whose role is 'ignore' "
+           "are not features; the synthetic rows leave them empty.")
     inputs = TABLE_IN
     outputs = (Port("data", PortType.TABLE, "The original rows, then the synthetic ones."),)
+    example_params = {"label_column": "label"}
     params = (
-        Column("label_column", doc="The class column to rebalance."),
+        label_param("The class column to rebalance."),
         Int("k_neighbors", 5, "Neighbours used to make each synthetic row.", low=1, high=100),
         SEED,
     )
@@ -114,13 +117,17 @@ class Smote(NodeType):
         table = inputs.get("data")
         if table is None:
             return {"data": None}
-        check_columns(table, [params["label_column"]], "label_column", self.title)
+        label, ignored = label_of_schema(params, table, self.title)
+        check_columns(table, [label], "label_column", self.title)
         for c in table.columns:
-            if c.name != params["label_column"] and not c.is_numeric:
+            if c.name != label and c.name not in ignored and not c.is_numeric:
                 raise NodeError(f"SMOTE needs numeric features, but column {c.name!r} holds "
-                                "text.", "Encode it first (Encode Categorical), or drop it.",
-                                column=c.name)
-        columns = [c if c.name == params["label_column"] else
+                                "text.", "Encode it first (Encode Categorical), drop it, or "
+                                "give it the role 'ignore' (Edit Metadata).", column=c.name)
+        # Synthetic rows have no value in an ignored column; whether any are made depends on
+        # the rows.
+        columns = [c if c.name == label else
+                   replace(c, has_missing=None) if c.name in ignored else
                    ColumnInfo(c.name, NUMBER if c.kind == BOOL else c.kind, c.has_missing)
                    for c in table.columns]
         return {"data": table.with_columns(columns)}
@@ -128,13 +135,18 @@ class Smote(NodeType):
     def run(self, inputs, params, ctx):
         from . import ops_features
         table = inputs["data"]
+        label, ignored = label_of_table(params, table, self.title)
         with reported():
-            df = ops_features.smote(table.df, **params)
+            df = ops_features.smote(table.df, label, params["k_neighbors"], params["seed"],
+                                    ignored)
         ctx.log(f"{len(df) - len(table.df)} synthetic row(s) added\n")
         return {"data": table.derive(df)}
 
     def emit(self, params, ctx):
-        return call(ctx.out("data"), "smote", ctx.inp("data"), **params)
+        label, ignored = label_of_schema(params, ctx.schemas.get("data"), self.title)
+        extra = {"exclude": ignored} if ignored else {}
+        return call(ctx.out("data"), "smote", ctx.inp("data"), label_column=label,
+                    k_neighbors=params["k_neighbors"], seed=params["seed"], **extra)
 
 
 class FilterBasedFeatureSelection(LineageTransform):
@@ -145,25 +157,33 @@ class FilterBasedFeatureSelection(LineageTransform):
            "(classification, non-negative features), ANOVA F (f_classif, or f_regression for a "
            "numeric label) or mutual information. The label and text columns pass through; the "
            "selection is learned when fitted and joins the table's lineage. 'scores' lists every "
-           "candidate's score.")
+           "candidate's score. Columns whose role is 'ignore' are not candidates; they pass "
+           "through.")
     kernel, function = "ops_features", "filter_based_feature_selection"
     fits_transform = True
     outputs = LineageTransform.outputs + (
         Port("scores", PortType.TABLE, "Each candidate feature, its score and whether it was "
                                        "kept."),)
+    example_params = {"label_column": "label"}
     params = (
-        Column("label_column", doc="The label to score the features against."),
+        label_param("The label to score the features against."),
         Choice("method", "anova_f", "The score.",
                options=("chi_squared", "anova_f", "mutual_information")),
         Int("k", 10, "How many features to keep.", low=1, high=1_000_000),
         SEED,
     )
 
+    def _resolved(self, params, label, ignored) -> dict:
+        """The kernel's arguments: the label found (parameter or role) and the ignored columns."""
+        return {**params, "label_column": label, **({"exclude": ignored} if ignored else {})}
+
     def input_columns(self, table, params):
-        return tuple(c for c in table.numeric() if c != params["label_column"])
+        label, ignored = label_of_schema(params, table, self.title)
+        return tuple(c for c in table.numeric() if c != label and c not in ignored)
 
     def out_schema(self, table, params):
-        check_columns(table, [params["label_column"]], "label_column", self.title)
+        label, _ = label_of_schema(params, table, self.title)
+        check_columns(table, [label], "label_column", self.title)
         candidates = self.input_columns(table, params)
         if len(candidates) <= params["k"] and not table.open:
             return table
@@ -180,13 +200,15 @@ class FilterBasedFeatureSelection(LineageTransform):
     def run(self, inputs, params, ctx):
         from . import ops_features
         from .values import Table
-        out = super().run(inputs, params, ctx)
+        label, ignored = label_of_table(params, inputs["data"], self.title)
+        out = super().run(inputs, self._resolved(params, label, ignored), ctx)
         out["scores"] = Table(ops_features.scores_table(out["transform"].step.estimator))
         return out
 
     def emit(self, params, ctx):
+        label, ignored = label_of_schema(params, ctx.schemas.get("data"), self.title)
         return call(f"{ctx.out('data')}, {ctx.out('transform')}, {ctx.out('scores')}",
-                    self.function, ctx.inp("data"), **params)
+                    self.function, ctx.inp("data"), **self._resolved(params, label, ignored))
 
 
 class Pca(LineageTransform):

@@ -10,8 +10,8 @@ from .common import OPEN_TABLE, call, check_columns, pick_columns, reported
 from .lineage import TABLE_IN, LineageTransform, any_list
 from .ops_expr import ExpressionError, check_expression
 from .params import AnyJson, Bool, Choice, Column, Columns, Float, Int, ParamError, String
-from .schema import (BOOL, CATEGORY, DATETIME, NUMBER, STRING, ColumnInfo, PortType,
-                     TableSchema)
+from .schema import (BOOL, CATEGORY, DATETIME, NUMBER, ROLES, STRING, ColumnInfo, PortType,
+                     TableSchema, assign_roles, rename_roles)
 from .transform import rows_subset
 
 __all__ = ["EditMetadata", "RemoveDuplicateRows", "FilterRows", "JoinData", "AddRows",
@@ -42,8 +42,11 @@ class EditMetadata(LineageTransform):
     type_id = "edit_metadata"
     title = "Edit Metadata"
     doc = ("Changes the type of the chosen columns (number, integer, string, bool, datetime, "
-           "category) and/or renames them (new_names, in the same order). It joins the table's "
-           "lineage, so a model trained downstream applies it to raw rows too.")
+           "category), renames them (new_names, in the same order) and/or gives them a role: "
+           "'label' (Train Model predicts it when its label_column is empty), 'ignore' (never "
+           "a feature: ids, free text, leaky columns) or 'feature' (the default). Roles travel "
+           "with the table through later nodes. It joins the table's lineage, so a model "
+           "trained downstream applies the type changes and renames to raw rows too.")
     kernel, function = "ops_columns", "edit_metadata"
     params = (
         Columns("columns", [], "The columns to change."),
@@ -51,6 +54,9 @@ class EditMetadata(LineageTransform):
         AnyJson("new_names", [], "New names for those columns, in the same order; empty: keep "
                                  "the names.", what="a list of texts",
                 predicate=any_list(str)),
+        Choice("role", "unchanged", "The role of those columns: label (what to predict), "
+                                    "ignore (not a feature), feature, or unchanged.",
+               options=("unchanged",) + ROLES),
     )
 
     def check_more(self, params):
@@ -58,6 +64,10 @@ class EditMetadata(LineageTransform):
         if not params["columns"]:
             errors.append(ParamError("columns", f"The 'columns' parameter of {self.title} must "
                                                 "list at least one column."))
+        if params["role"] == "label" and len(params["columns"]) > 1:
+            errors.append(ParamError("role", f"Only one column can have the role 'label'; "
+                                             f"{self.title} lists {len(params['columns'])}. "
+                                             "List just the label column."))
         names = params["new_names"]
         if names and len(names) != len(params["columns"]):
             errors.append(ParamError("new_names", f"The 'new_names' parameter of {self.title} "
@@ -79,7 +89,28 @@ class EditMetadata(LineageTransform):
             dup = next(n for n in names if names.count(n) > 1)
             raise NodeError(f"Renaming would give two columns the name {dup!r}.",
                             "Choose new names the table does not have.", param="new_names")
-        return table.with_columns(out)
+        return table.with_columns(out, roles=self.roles_after(table.roles, params))
+
+    @staticmethod
+    def roles_after(roles, params):
+        """Roles follow renamed columns; then the chosen columns get the new role."""
+        renames = dict(zip(params["columns"], params["new_names"])) if params["new_names"] else {}
+        roles = rename_roles(roles, renames)
+        if params["role"] == "unchanged":
+            return roles
+        return assign_roles(roles, [renames.get(c, c) for c in params["columns"]],
+                            params["role"])
+
+    def kernel_args(self, params) -> dict:
+        # Roles are metadata of the table, not of the data: the fitted step (and the exported
+        # script's call) do not see them.
+        return {k: v for k, v in params.items() if k != "role"}
+
+    def run(self, inputs, params, ctx):
+        out = super().run(inputs, params, ctx)
+        table = out["data"]
+        table.roles = self.roles_after(inputs["data"].roles, params)
+        return out
 
 
 class ApplyMathOperation(LineageTransform):
@@ -397,6 +428,11 @@ class PartitionAndSample(NodeType):
     )
     splits_rows = True  # folds divide rows into train and test
 
+    def divides_rows(self, params):
+        # A sample is one subset, not a train/test division: a transform fitted upstream leaks
+        # nothing through it. Unknown mode (invalid parameters): assume folds, to warn.
+        return params.get("mode") != "sample"
+
     def infer(self, inputs, params, ctx):
         table = inputs.get("data")
         if table is None:
@@ -445,7 +481,8 @@ class GroupByAggregate(NodeType):
         check_columns(table, params["group_columns"], "group_columns", self.title)
         check_columns(table, params["columns"], "columns", self.title)
         if table.open:
-            return {"data": TableSchema((), open=True, lineage=table.lineage)}
+            return {"data": TableSchema((), open=True, lineage=table.lineage,
+                                        roles=table.roles)}
         groups = [replace(table.column(g), has_missing=None) for g in params["group_columns"]]
         columns = params["columns"] or [c for c in table.numeric()
                                         if c not in params["group_columns"]]
@@ -489,13 +526,13 @@ class ApplySqlTransformation(NodeType):
               Port("data_c", PortType.TABLE, "Table t3.", optional=True))
     outputs = TABLE_OUT
     params = (String("query", "SELECT * FROM t1", "The SQL query; the inputs are t1, t2, t3.",
-                     allow_empty=False),)
+                     allow_empty=False, code="sql"),)
 
     def infer(self, inputs, params, ctx):
         table = inputs.get("data")
         if table is None:
             return {"data": None}
-        return {"data": replace(OPEN_TABLE, lineage=table.lineage)}
+        return {"data": replace(OPEN_TABLE, lineage=table.lineage, roles=table.roles)}
 
     def run(self, inputs, params, ctx):
         from . import ops_table
@@ -504,6 +541,10 @@ class ApplySqlTransformation(NodeType):
         with reported():
             df = ops_table.apply_sql_transformation(params["query"], *tables)
         return {"data": inputs["data"].derive(df)}
+
+    def summary(self, params):
+        query = " ".join(str(params.get("query", "")).split())    # one line on the card
+        return query if len(query) <= 60 else query[:57] + "…"
 
     def emit(self, params, ctx):
         args = [ctx.inputs.get(p, "None") for p in ("data", "data_b", "data_c")]

@@ -369,6 +369,10 @@ def _check_features(df, features, estimator):
 
 
 def _check_label(y, label, task):
+    if len(y) == 0:
+        raise DataError("No rows reach Train Model: the training table is empty.",
+                        "Check the filters, joins and splits before it (a join that matched "
+                        "no rows, a filter that kept none).", param="label_column")
     if y.isna().any():
         raise DataError(f"The label column {label!r} has {int(y.isna().sum())} missing value(s).",
                         "Remove those rows with Clean Missing Data (strategy 'remove_rows').",
@@ -376,7 +380,7 @@ def _check_label(y, label, task):
     if task == "classification":
         if y.nunique() < 2:
             raise DataError(f"The label column {label!r} has only one class "
-                            f"({y.iloc[0]!r} if any); a classifier needs at least two.",
+                            f"({y.iloc[0]!r}); a classifier needs at least two.",
                             "Check the label column and the rows that reach Train Model.",
                             column=label, param="label_column")
         if type_of_target(y) == "continuous":
@@ -406,8 +410,9 @@ def _inference_pipeline(transforms, features, X, fitted):
     return Pipeline(list(transforms) + [("features", selector), ("estimator", fitted)])
 
 
-def train_model(estimator, df, label, transforms=()):
-    """Fit `estimator` on every column but `label`, in table order.
+def train_model(estimator, df, label, transforms=(), exclude=()):
+    """Fit `estimator` on every column but `label` and `exclude` (columns whose role is
+    'ignore'), in table order.
 
     `transforms` are (node id, fitted step) pairs the table has been through since its source.
     Returns the inference pipeline [*transforms, ("features", selector), ("estimator", fitted)],
@@ -417,9 +422,10 @@ def train_model(estimator, df, label, transforms=()):
     task = task_of(estimator)
     if task in ("clustering", "anomaly"):
         raise _refuse_task(estimator, task, "Train Model")
-    features = [c for c in df.columns if c != label]
+    features = [c for c in df.columns if c != label and c not in set(exclude)]
     if not features:
-        raise DataError(f"The table has no column besides the label {label!r} to learn from.")
+        raise DataError(f"The table has no column besides the label {label!r}"
+                        + (" and the ignored columns" if exclude else "") + " to learn from.")
     X, y = df[features], df[label]
     _check_features(df, features, estimator)
     _check_label(y, label, task)
@@ -463,15 +469,16 @@ def anomaly_flags(y, label):
         missing = f" and {int(y.isna().sum())} missing value(s)" if y.isna().any() else ""
         raise DataError(f"The label column {label!r} must mark anomalies with 1 (or True) and "
                         f"normal rows with 0 (or False); it holds {shown}{missing}.",
-                        "Derive such a column first, or leave label_column empty.",
+                        "Derive such a column first, or train without known anomalies: leave "
+                        "label_column empty and give no column the role 'label'.",
                         column=label, param="label_column")
     return y.astype(bool)
 
 
-def train_anomaly_detection_model(estimator, df, label=None, transforms=()):
-    """Fit an anomaly detector (e.g. IsolationForest) on every column but `label`, in table
-    order. `label` optionally names a column of known anomalies (see anomaly_flags): it is never
-    a feature, and Evaluate Model compares it with the predictions. Returns the inference
+def train_anomaly_detection_model(estimator, df, label=None, transforms=(), exclude=()):
+    """Fit an anomaly detector (e.g. IsolationForest) on every column but `label` and `exclude`
+    (columns whose role is 'ignore'), in table order. `label` optionally names a column of known
+    anomalies (see anomaly_flags): it is never a feature, and Evaluate Model compares it with the predictions. Returns the inference
     pipeline, whose `predict` gives scikit-learn's -1 (anomaly) / 1 (normal)."""
     task = task_of(estimator)
     if task != "anomaly":
@@ -479,7 +486,7 @@ def train_anomaly_detection_model(estimator, df, label=None, transforms=()):
     if label is not None:
         _require_columns(df, [label], "Train Anomaly Detection Model", param="label_column")
         anomaly_flags(df[label], label)
-    features = [c for c in df.columns if c != label]
+    features = [c for c in df.columns if c != label and c not in set(exclude)]
     if not features:
         raise DataError("The table has no column to learn from.")
     X = df[features]

@@ -49,17 +49,20 @@ def _scores(method, X, y, seed):
 
 class FeatureSelectStep(TransformerMixin, BaseEstimator):
     """Keep the `k` best numeric features by a score against `label_column`; every other column
-    (the label, text columns) passes through; column order is kept."""
+    (the label, text columns, the `exclude`d ones: role 'ignore') passes through; column order
+    is kept."""
 
-    def __init__(self, label_column="", method="anova_f", k=10, seed=0):
+    def __init__(self, label_column="", method="anova_f", k=10, seed=0, exclude=()):
         self.label_column = label_column
         self.method = method
         self.k = k
         self.seed = seed
+        self.exclude = exclude
 
     def fit(self, X, y=None):
         y = X[self.label_column] if y is None else y
-        candidates = [c for c in numeric_columns(X) if c != self.label_column]
+        skip = {self.label_column, *self.exclude}
+        candidates = [c for c in numeric_columns(X) if c not in skip]
         if not candidates:
             raise DataError("There is no numeric feature to select from.",
                             "Encode text columns first.")
@@ -86,10 +89,11 @@ class FeatureSelectStep(TransformerMixin, BaseEstimator):
                           dtype=object)
 
 
-def filter_based_feature_selection(df, label_column, method="anova_f", k=10, seed=0):
-    """Returns (table with the k best features, fitted step, scores table)."""
+def filter_based_feature_selection(df, label_column, method="anova_f", k=10, seed=0, exclude=()):
+    """Returns (table with the k best features, fitted step, scores table). `exclude`: columns
+    that are not candidates (role 'ignore'); they pass through."""
     _require_columns(df, [label_column], "Filter Based Feature Selection", param="label_column")
-    step = FeatureSelectStep(label_column, method, k, seed).fit(df)
+    step = FeatureSelectStep(label_column, method, k, seed, list(exclude)).fit(df)
     return step.transform(df), step, scores_table(step)
 
 
@@ -160,19 +164,22 @@ def pca(df, columns=(), exclude_columns=(), n_components=2, whiten=False, seed=0
     return step.transform(df), step
 
 
-def smote(df, label_column, k_neighbors=5, seed=0):
+def smote(df, label_column, k_neighbors=5, seed=0, exclude=()):
     """Add synthetic rows of the minority classes (imbalanced-learn's SMOTE) until every class
-    has as many rows as the largest. The features (every other column) must be numeric and
-    complete (boolean features become 0/1 numbers). The original rows come first, in their
-    order, then the new rows."""
+    has as many rows as the largest. The features (every other column but `exclude`, the
+    columns whose role is 'ignore') must be numeric and complete (boolean features become 0/1
+    numbers). The original rows come first, in their order, then the new rows, which have no
+    value in the excluded columns (integers there become nullable Int64, booleans boolean)."""
     try:
         from imblearn.over_sampling import SMOTE
     except ImportError:
         raise DataError("SMOTE needs the Python package 'imbalanced-learn'.",
                         "Install it with: pip install imbalanced-learn") from None
     _require_columns(df, [label_column], "SMOTE", param="label_column")
-    features = [c for c in df.columns if c != label_column]
-    check_numeric(df, features, "SMOTE", "Encode text features first.")
+    excluded = [c for c in df.columns if c in set(exclude) and c != label_column]
+    features = [c for c in df.columns if c != label_column and c not in excluded]
+    check_numeric(df, features, "SMOTE", "Encode text features first, or give them the role "
+                                         "'ignore' (Edit Metadata).")
     if df[features].isna().any().any() or df[label_column].isna().any():
         raise DataError("SMOTE cannot work with missing values.",
                         "Add Clean Missing Data first.")
@@ -190,4 +197,12 @@ def smote(df, label_column, k_neighbors=5, seed=0):
         if pd.api.types.is_bool_dtype(df[column]):
             base[column] = base[column].astype("float64")
             new[column] = new[column].astype("float64")
-    return pd.concat([base, new[list(df.columns)]], ignore_index=True)
+    out = pd.concat([base, new.reindex(columns=df.columns)], ignore_index=True)
+    for column in excluded:     # a dtype that holds the synthetic rows' missing values
+        dtype = df[column].dtype
+        if pd.api.types.is_bool_dtype(dtype):
+            dtype = "boolean"
+        elif pd.api.types.is_integer_dtype(dtype):
+            dtype = "Int64"
+        out[column] = out[column].astype(dtype)
+    return out

@@ -199,9 +199,15 @@ class Choice(Param):
 @dataclass(frozen=True)
 class String(Param):
     allow_empty: bool = True
+    # The language when the text is code ("python", "sql"): the inspector shows a code editor
+    # with line numbers and syntax colours instead of a one-line field.
+    code: str = ""
 
     def describe(self) -> str:
         return "a text" if self.allow_empty else "a non-empty text"
+
+    def spec(self) -> dict:
+        return {**super().spec(), **({"code": self.code} if self.code else {})}
 
     def accepts(self, value: Any) -> bool:
         return isinstance(value, str) and (self.allow_empty or value.strip() != "")

@@ -9,7 +9,8 @@ from enum import Enum
 
 __all__ = [
     "PortType", "ColumnInfo", "TableSchema", "LearnerSchema", "ModelSchema", "TransformSchema",
-    "MetricsSchema", "ScoreInfo", "Schema", "kind_of_dtype",
+    "MetricsSchema", "ScoreInfo", "Schema", "kind_of_dtype", "ROLES", "Roles", "assign_roles",
+    "rename_roles", "label_of", "ignored_of",
 ]
 
 
@@ -37,6 +38,38 @@ def kind_of_dtype(dtype: object) -> str:
     if name == "category":
         return CATEGORY
     return STRING
+
+
+# Column roles (set by Edit Metadata, carried by tables and schemas like lineage): 'label' is
+# what Train Model predicts when its label_column is empty; 'ignore' columns are never features;
+# 'feature' (the default) is not stored.
+ROLES = ("feature", "label", "ignore")
+Roles = tuple[tuple[str, str], ...]   # (column, role) pairs, sorted by column name
+
+
+def assign_roles(roles: Roles, columns, role: str) -> Roles:
+    """`roles` with `columns` given `role`; a new label takes the role from any other column."""
+    chosen = set(columns)
+    kept = {c: r for c, r in roles if c not in chosen and not (role == "label" and r == "label")}
+    if role != "feature":
+        kept.update({c: role for c in chosen})
+    return tuple(sorted(kept.items()))
+
+
+def rename_roles(roles: Roles, renames: dict[str, str]) -> Roles:
+    return tuple(sorted((renames.get(c, c), r) for c, r in roles))
+
+
+def label_of(roles: Roles, names) -> str | None:
+    """The column with role 'label' among `names` (a role on a column that is gone is moot)."""
+    present = set(names)
+    return next((c for c, r in roles if r == "label" and c in present), None)
+
+
+def ignored_of(roles: Roles, names) -> list[str]:
+    """The columns with role 'ignore', in the order of `names`."""
+    ignored = {c for c, r in roles if r == "ignore"}
+    return [n for n in names if n in ignored]
 
 
 @dataclass(frozen=True)
@@ -69,6 +102,7 @@ class TableSchema:
     # Node ids of the fitted transforms this table has been through since its source.
     lineage: tuple[str, ...] = ()
     scored: ScoreInfo | None = None
+    roles: Roles = ()
 
     port_type = PortType.TABLE
 

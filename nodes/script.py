@@ -197,7 +197,8 @@ class ExecutePythonScript(NodeType):
     doc = ("Runs your Python code: define run(data, data_b=None) returning a pandas DataFrame "
            "with unique string column names. It runs in a separate process with a timeout and a "
            "memory limit; what it prints goes to the node's log. It runs only once this "
-           "computer trusts its code (`mlwire trust FILE`, or trust it in the designer). The "
+           "computer trusts its code: code you write in the designer is yours; code that came "
+           "in a file is shown for review when you press Run (or use `mlwire trust FILE`). The "
            "exported script runs the same code in-process.")
     inputs = (Port("data", PortType.TABLE, "The first table, passed as data.", optional=True),
               Port("data_b", PortType.TABLE, "The second table, passed as data_b.",
@@ -205,7 +206,7 @@ class ExecutePythonScript(NodeType):
     outputs = (Port("data", PortType.TABLE, "The DataFrame run() returned."),)
     params = (
         String("code", DEFAULT_CODE, "Python code defining run(data, data_b=None).",
-               allow_empty=False),
+               allow_empty=False, code="python"),
         Int("timeout_seconds", 600, "Stop the script after this many seconds.", low=1,
             high=7 * 24 * 3600),
         Int("memory_megabytes", 4096, "The script's address-space limit in MB (0: none).",
@@ -229,9 +230,11 @@ class ExecutePythonScript(NodeType):
             raise NodeError("The script defines no function run(data, data_b=None).",
                             "Define it at the top level; it must return a pandas DataFrame "
                             "with unique string column names.", param="code")
-        lineage = inputs["data"].lineage if inputs.get("data") is not None else ()
+        data = inputs.get("data")
         from dataclasses import replace
-        return {"data": replace(OPEN_TABLE, lineage=lineage)}
+        if data is None:
+            return {"data": OPEN_TABLE}
+        return {"data": replace(OPEN_TABLE, lineage=data.lineage, roles=data.roles)}
 
     def run(self, inputs, params, ctx):
         from designer.trust import require_trusted

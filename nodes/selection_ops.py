@@ -100,8 +100,9 @@ def _summary(folds, names):
 
 
 def cross_validate_model(estimator, df, label, folds=5, stratified=True, shuffle=True, seed=0,
-                         transforms=(), raw=None):
-    """Per-fold metrics (Evaluate Model's) of `estimator` trained on every column but `label`.
+                         transforms=(), raw=None, exclude=()):
+    """Per-fold metrics (Evaluate Model's) of `estimator` trained on every column but `label`
+    and `exclude` (columns whose role is 'ignore').
 
     `transforms` are the (node id, fitted step) pairs on the table's lineage. With `raw` (the
     rows before them) each step is refitted inside every fold; without, the rows of `df` are
@@ -134,7 +135,7 @@ def cross_validate_model(estimator, df, label, folds=5, stratified=True, shuffle
     for i, (train_idx, test_idx) in enumerate(splitter.split(rows, y)):
         train, test = rows.iloc[train_idx], rows.iloc[test_idx]
         steps, train = _fold_frames(transforms, train, test, dropped) if refit else ([], train)
-        pipeline = train_model(estimator, train, label, steps)
+        pipeline = train_model(estimator, train, label, steps, exclude)
         scored = score_model(pipeline, test)
         values = evaluate_model(scored, task, label)["values"]
         results.append({"fold": i + 1, "train_rows": len(train_idx), "test_rows": len(test_idx),
@@ -233,7 +234,8 @@ def _candidates(space, search, n_trials, seed):
 
 
 def tune_hyperparameters(estimator, df, label, space, search="grid", n_trials=20, time_budget=None,
-               folds=5, seed=0, metric=None, transforms=(), raw=None, validation=None):
+               folds=5, seed=0, metric=None, transforms=(), raw=None, validation=None,
+               on_trial=None, exclude=()):
     """Search `space` ({param: [values] or {"low", "high", "log", "int"}}) for `estimator`.
 
     Each trial is scored by cross-validation on `df` (folds of fold_splitter(...)), or, with a
@@ -242,7 +244,9 @@ def tune_hyperparameters(estimator, df, label, space, search="grid", n_trials=20
     starting trials once `time_budget` seconds have passed; successive halving runs
     scikit-learn's HalvingGridSearchCV (or HalvingRandomSearchCV with n_trials candidates).
     Returns {"metric", "greater_is_better", "trials": [...], "best": trial, "model": pipeline
-    refitted on all of df (Train Model's inference pipeline)}.
+    refitted on all of df (Train Model's inference pipeline)}. `on_trial(trial, number of
+    trials planned, metric)` hears each grid or random trial as it finishes. The features are
+    every column but `label` and `exclude` (columns whose role is 'ignore').
     """
     from sklearn.model_selection import cross_validate
     task = task_of(estimator)
@@ -264,7 +268,7 @@ def tune_hyperparameters(estimator, df, label, space, search="grid", n_trials=20
     scorer, sign = metric_scorer(metric, task, classes)
     # With a validation table there are no folds, so nothing to refit per fold.
     refit = raw is not None and len(transforms) > 0 and validation is None
-    features = [c for c in df.columns if c != label]
+    features = [c for c in df.columns if c != label and c not in set(exclude)]
     if refit:
         rows, _ = aligned_raw_rows(raw, df, transforms)
         X = rows.drop(columns=[label]) if label in rows.columns else rows
@@ -279,7 +283,8 @@ def tune_hyperparameters(estimator, df, label, space, search="grid", n_trials=20
     if search == "successive_halving":
         trials = _halving(template, X, y, space, n_trials, splitter, scorer, sign, seed)
     else:
-        for number, params in enumerate(_candidates(space, search, n_trials, seed), 1):
+        planned = _candidates(space, search, n_trials, seed)
+        for number, params in enumerate(planned, 1):
             if time_budget is not None and trials and time.perf_counter() - started > time_budget:
                 break
             model = clone(template).set_params(**{f"estimator__{k}": v for k, v in params.items()})
@@ -298,6 +303,8 @@ def tune_hyperparameters(estimator, df, label, space, search="grid", n_trials=20
                            "score_std": _plain(float(np.std(values))),
                            "fold_scores": [_plain(v) for v in values], "resources": len(X),
                            "seconds": time.perf_counter() - t0})
+            if on_trial is not None:
+                on_trial(trials[-1], len(planned), metric)
     if not trials:
         raise DataError("No trial finished.", "Give the search more time or fewer folds.")
     greater = metric not in LOWER_IS_BETTER
@@ -309,7 +316,7 @@ def tune_hyperparameters(estimator, df, label, space, search="grid", n_trials=20
                         param="metric")
     best = max(final, key=lambda t: t["score"] if greater else -t["score"])  # first of ties
     chosen = clone(estimator).set_params(**best["params"])
-    pipeline = train_model(chosen, df, label, list(transforms))
+    pipeline = train_model(chosen, df, label, list(transforms), exclude)
     return {"metric": metric, "greater_is_better": greater, "trials": trials, "best": best,
             "model": pipeline, "task": task}
 

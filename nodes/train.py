@@ -7,6 +7,7 @@ from dataclasses import replace
 from .base import CATEGORIES, EmitContext, NodeError, NodeType, Port
 from .common import check_columns, reported
 from .params import Column, Columns
+from .label import label_param, label_of_schema, label_of_table
 from .schema import ColumnInfo, ModelSchema, PortType, ScoreInfo, TableSchema
 
 __all__ = ["TrainModel", "TrainClusteringModel", "TrainAnomalyDetectionModel", "NODE_TYPES"]
@@ -30,20 +31,24 @@ def _transforms_source(ctx: EmitContext, table: TableSchema | None) -> str:
     return "[" + ", ".join(f"({step!r}, {ctx.var(step, 'transform')})" for step in lineage) + "]"
 
 
-def _signature(table) -> list[tuple[str, str]]:
-    """Raw input columns (name, dtype) as they were before the first fitted transform."""
+def _raw_columns(table) -> list[tuple[str, str]]:
+    """Input columns (name, dtype) as they were before the first fitted transform."""
     if table.lineage:
         return list(table.lineage[0].input_columns)
     return [(str(c), str(t)) for c, t in table.df.dtypes.items()]
 
 
 def _model(pipeline, task, label, table, node_id):
+    from .signature import input_signature
     from .values import Model
     estimator = pipeline.named_steps["estimator"]
     classes = [c.item() if hasattr(c, "item") else c for c in estimator.classes_] \
         if hasattr(estimator, "classes_") else None
     features = list(pipeline.named_steps["features"].transformers_[0][2])
-    signature = [(n, t) for n, t in _signature(table) if n != label]
+    # The raw columns the pipeline needs to make the features: not the label under any name,
+    # not an ignored column that no feature is made from.
+    signature = input_signature([(s.step_id, s.estimator) for s in table.lineage],
+                                _raw_columns(table), features, label)
     return Model(pipeline, task, label, features, classes, signature, node_id)
 
 
@@ -51,40 +56,46 @@ class TrainModel(NodeType):
     type_id = "train_model"
     title = "Train Model"
     category = TRAINING
-    doc = ("Fits a classifier or regressor on every column but the label, in table order. The "
-           "model is an inference pipeline: the fitted transforms the table went through, then "
-           "the feature selection, then the estimator.")
+    doc = ("Fits a classifier or regressor on every column but the label, in table order, "
+           "leaving out columns whose role is 'ignore' (Edit Metadata). label_column empty: the "
+           "column whose role is 'label'. The model is an inference pipeline: the fitted "
+           "transforms the table went through, then the feature selection, then the estimator.")
     inputs = (Port("learner", PortType.LEARNER, "An untrained classifier or regressor."),
               Port("data", PortType.TABLE, "The training rows, label included."))
     outputs = (Port("model", PortType.MODEL, "The trained model."),)
-    params = (Column("label_column", doc="The column to predict."),)
+    example_params = {"label_column": "label"}
+    params = (label_param(),)
 
     def infer(self, inputs, params, ctx):
         learner, table = inputs.get("learner"), inputs.get("data")
-        label = params["label_column"]
         _check_task(learner, ("classification", "regression"), self.title)
-        check_columns(table, [label], "label_column", self.title)
-        if learner is None or table is None:
+        if table is None:
             return {"model": None}
-        features = tuple(n for n in table.names if n != label)
+        label, ignored = label_of_schema(params, table, self.title)
+        check_columns(table, [label], "label_column", self.title)
+        if learner is None:
+            return {"model": None}
+        features = tuple(n for n in table.names if n != label and n not in ignored)
         return {"model": ModelSchema(learner.task, ctx.node_id, label, features, table.lineage)}
 
     def run(self, inputs, params, ctx):
         from . import ops
         learner, table = inputs["learner"], inputs["data"]
-        label = params["label_column"]
+        label, ignored = label_of_table(params, table, self.title)
         transforms = [(step.step_id, step.estimator) for step in table.lineage]
         ctx.progress(0.0, "training")
         with reported():
-            pipeline = ops.train_model(learner.estimator, table.df, label, transforms)
+            pipeline = ops.train_model(learner.estimator, table.df, label, transforms, ignored)
         ctx.progress(1.0, "trained")
         return {"model": _model(pipeline, ops.task_of(learner.estimator), label, table,
                                 ctx.node_id)}
 
     def emit(self, params, ctx):
+        table = ctx.schemas.get("data")
+        label, ignored = label_of_schema(params, table, self.title)
+        exclude = f", exclude={ignored!r}" if ignored else ""
         return (f"{ctx.out('model')} = train_model({ctx.inp('learner')}, {ctx.inp('data')}, "
-                f"label={params['label_column']!r}, "
-                f"transforms={_transforms_source(ctx, ctx.schemas.get('data'))})\n")
+                f"label={label!r}, transforms={_transforms_source(ctx, table)}{exclude})\n")
 
 
 class TrainClusteringModel(NodeType):
@@ -136,7 +147,8 @@ class TrainAnomalyDetectionModel(NodeType):
     title = "Train Anomaly Detection Model"
     category = TRAINING
     doc = ("Fits an anomaly detector (e.g. Isolation Forest) on every column but the optional "
-           "label, in table order; no label is needed to train. label_column may name a column "
+           "label and those whose role is 'ignore', in table order; no label is needed to "
+           "train. label_column may name a column "
            "of known anomalies (1 or True: anomaly; 0 or False: normal): it is left out of the "
            "features, and Evaluate Model compares it with the predictions. Score Model then "
            "adds 'scored_label' (1: anomaly, 0: normal) and 'anomaly_score' (higher is more "
@@ -147,34 +159,37 @@ class TrainAnomalyDetectionModel(NodeType):
     outputs = (Port("model", PortType.MODEL, "The trained anomaly detection model."),)
     example_params = {"label_column": "is_fraud"}
     params = (Column("label_column", None, "Optionally, a column of known anomalies (1/True) "
-                     "and normal rows (0/False), kept out of the features for evaluation.",
-                     nullable=True),)
+                     "and normal rows (0/False), kept out of the features for evaluation. "
+                     "Empty: the column whose role is 'label', if any.", nullable=True),)
 
     def infer(self, inputs, params, ctx):
         learner, table = inputs.get("learner"), inputs.get("data")
-        label = params["label_column"]
         _check_task(learner, ("anomaly",), self.title)
+        label, ignored = label_of_schema(params, table, self.title, required=False)
         if label is not None:
             check_columns(table, [label], "label_column", self.title)
         if learner is None or table is None:
             return {"model": None}
-        features = tuple(n for n in table.names if n != label)
+        features = tuple(n for n in table.names if n != label and n not in ignored)
         return {"model": ModelSchema("anomaly", ctx.node_id, label, features, table.lineage)}
 
     def run(self, inputs, params, ctx):
         from . import ops
         learner, table = inputs["learner"], inputs["data"]
-        label = params["label_column"]
+        label, ignored = label_of_table(params, table, self.title, required=False)
         transforms = [(step.step_id, step.estimator) for step in table.lineage]
         with reported():
             pipeline = ops.train_anomaly_detection_model(learner.estimator, table.df, label,
-                                                         transforms)
+                                                         transforms, ignored)
         return {"model": _model(pipeline, "anomaly", label, table, ctx.node_id)}
 
     def emit(self, params, ctx):
+        table = ctx.schemas.get("data")
+        label, ignored = label_of_schema(params, table, self.title, required=False)
+        exclude = f", exclude={ignored!r}" if ignored else ""
         return (f"{ctx.out('model')} = train_anomaly_detection_model({ctx.inp('learner')}, "
-                f"{ctx.inp('data')}, label={params['label_column']!r}, "
-                f"transforms={_transforms_source(ctx, ctx.schemas.get('data'))})\n")
+                f"{ctx.inp('data')}, label={label!r}, "
+                f"transforms={_transforms_source(ctx, table)}{exclude})\n")
 
 
 NODE_TYPES = [TrainModel, TrainClusteringModel, TrainAnomalyDetectionModel]

@@ -8,7 +8,8 @@ import math
 from .base import CATEGORIES, NodeError, NodeType, Port
 from .common import check_columns, reported
 from .crossval import RAW_PORT, check_learner, raw_port
-from .params import AnyJson, Choice, Column, Float, Int, Param, ParamError
+from .label import label_of_schema, label_of_table, label_param
+from .params import AnyJson, Choice, Float, Int, Param, ParamError
 from .schema import BOOL, NUMBER, STRING, ColumnInfo, ModelSchema, PortType, TableSchema
 from .search_common import ResultTable, kernel_source, transforms_source
 
@@ -153,7 +154,8 @@ class TuneModelHyperparameters(NodeType):
            "training rows, or on 'validation' rows when connected. As in Cross Validate Model, "
            "connect 'raw_data' to refit the table's preprocessing inside each fold. A time "
            "budget stops grid and random search from starting new trials. Bayesian search is "
-           "not offered: it would need Optuna, which MLWire does not depend on.")
+           "not offered: it would need Optuna, which MLWire does not depend on. As in Train "
+           "Model, columns whose role is 'ignore' are not features.")
     inputs = (Port("learner", PortType.LEARNER, "An untrained classifier or regressor."),
               Port("data", PortType.TABLE, "The training rows, label included."),
               Port("validation", PortType.TABLE, "Optional: rows to score each trial on, instead "
@@ -161,8 +163,9 @@ class TuneModelHyperparameters(NodeType):
               raw_port())
     outputs = (Port("model", PortType.MODEL, "The best model, refitted on all training rows."),
                Port("trials", PortType.TABLE, "One row per trial: score, parameters, rank."))
+    example_params = {"label_column": "label"}
     params = (
-        Column("label_column", doc="The column to predict."),
+        label_param(),
         Choice("metric", "auto", "What to maximise (or minimise for log_loss, mae, rmse, mape); "
                "auto: roc_auc for two classes, accuracy for more, r2 for regression.",
                options=METRICS),
@@ -186,7 +189,8 @@ class TuneModelHyperparameters(NodeType):
     def infer(self, inputs, params, ctx):
         learner, table = inputs.get("learner"), inputs.get("data")
         check_learner(learner, self.title)
-        check_columns(table, [params["label_column"]], "label_column", self.title)
+        label, ignored = label_of_schema(params, table, self.title)
+        check_columns(table, [label], "label_column", self.title)
         if learner is not None:
             _check_metric(params["metric"], learner.task, self.title)
             ranges = params["ranges"] or default_ranges(learner.estimator)
@@ -203,8 +207,7 @@ class TuneModelHyperparameters(NodeType):
             ("params", STRING), ("best", BOOL))))
         if learner is None or table is None:
             return {"model": None, "trials": trials}
-        label = params["label_column"]
-        features = tuple(n for n in table.names if n != label)
+        features = tuple(n for n in table.names if n != label and n not in ignored)
         return {"model": ModelSchema(learner.task, ctx.node_id, label, features, table.lineage),
                 "trials": trials}
 
@@ -213,17 +216,20 @@ class TuneModelHyperparameters(NodeType):
         from .train import _model
         learner, table = inputs["learner"], inputs["data"]
         validation, raw = inputs.get("validation"), inputs.get(RAW_PORT)
+        label, ignored = label_of_table(params, table, self.title)
         transforms = [(s.step_id, s.estimator) for s in table.lineage]
         ranges = params["ranges"] or default_ranges(type(learner.estimator).__name__)
         ctx.progress(0.0, f"{params['search']} search")
+        on_trial = _progress_reporter(ctx, params["time_budget"],
+                                      params["metric"] in ("log_loss", "mae", "rmse", "mape"))
         with reported():
             vdf = None if validation is None else selection_ops.transformed_like(
                 validation.df, transforms, validation.lineage_ids)
             result = selection_ops.tune_hyperparameters(
-                learner.estimator, table.df, params["label_column"], ranges, params["search"],
+                learner.estimator, table.df, label, ranges, params["search"],
                 params["trials"], params["time_budget"], params["folds"], params["seed"],
                 None if params["metric"] == "auto" else params["metric"], transforms,
-                raw.df if raw is not None else None, vdf)
+                raw.df if raw is not None else None, vdf, on_trial=on_trial, exclude=ignored)
             pipeline, trials = selection_ops.tuning_outputs(result)
         for t in result["trials"]:
             ctx.log(f"trial {t['trial']}: {result['metric']} {t['score']:.5g} "
@@ -233,8 +239,9 @@ class TuneModelHyperparameters(NodeType):
         details = {"kind": "trials", "metric": result["metric"],
                    "greater_is_better": result["greater_is_better"],
                    "search": params["search"], "best_trial": best["trial"],
-                   "trials": result["trials"]}
-        model = _model(pipeline, result["task"], params["label_column"], table, ctx.node_id)
+                   "trials": result["trials"], "node_id": ctx.node_id,
+                   "task": result["task"]}
+        model = _model(pipeline, result["task"], label, table, ctx.node_id)
         return {"model": model, "trials": ResultTable(trials, details=details)}
 
     def emit(self, params, ctx):
@@ -242,6 +249,7 @@ class TuneModelHyperparameters(NodeType):
                      if ctx.schemas.get("learner") is not None else "")
         ranges = params["ranges"] or default_ranges(estimator)
         data = ctx.schemas.get("data")
+        label, ignored = label_of_schema(params, data, self.title)
         transforms = transforms_source(ctx, data)
         validation = ctx.inputs.get("validation")
         vschema = ctx.schemas.get("validation")
@@ -254,12 +262,33 @@ class TuneModelHyperparameters(NodeType):
                      f"skip={skip!r})\n")
         code += (f"{ctx.out('model')}, {ctx.out('trials')} = kernel.tuning_outputs("
                  f"kernel.tune_hyperparameters({ctx.inp('learner')}, {ctx.inp('data')}, "
-                 f"{params['label_column']!r}, {ranges!r}, search={params['search']!r}, "
+                 f"{label!r}, {ranges!r}, search={params['search']!r}, "
                  f"n_trials={params['trials']!r}, time_budget={params['time_budget']!r}, "
                  f"folds={params['folds']!r}, seed={params['seed']!r}, metric={metric!r}, "
                  f"transforms={transforms}, raw={raw if raw else None}, "
-                 f"validation={'_validation_rows' if validation else None}))\n")
+                 f"validation={'_validation_rows' if validation else None}"
+                 + (f", exclude={ignored!r}" if ignored else "") + "))\n")
         return code
+
+
+def _progress_reporter(ctx, budget: float | None, lower_is_better: bool):
+    """on_trial for the search: trials done, best so far and time left, on the node card."""
+    import time
+    started = time.monotonic()
+    best: list = []
+
+    def on_trial(trial: dict, planned: int, metric: str) -> None:
+        score = trial["score"]
+        lower = lower_is_better or metric in ("log_loss", "mae", "rmse", "mape")
+        if score is not None and (not best or (score < best[0] if lower else score > best[0])):
+            best[:] = [score]
+        done, elapsed = trial["trial"], time.monotonic() - started
+        left = elapsed / done * (planned - done)
+        if budget is not None:
+            left = min(left, max(budget - elapsed, 0.0))
+        ctx.progress(done / max(planned, 1), f"{done}/{planned} · best "
+                     + (f"{best[0]:.4f}" if best else "–") + f" · ~{left:.0f}s left")
+    return on_trial
 
 
 def _check_metric(metric: str, task: str, title: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .schema import ScoreInfo
+from .schema import Roles, ScoreInfo
 
 if TYPE_CHECKING:  # pandas and scikit-learn are imported only where data is handled
     import pandas as pd
@@ -28,15 +28,21 @@ class Table:
     df: "pd.DataFrame"
     lineage: tuple[LineageStep, ...] = ()
     scored: ScoreInfo | None = None
+    # Column roles (schema.ROLES) set by Edit Metadata; a class-level default, so tables pickled
+    # in caches written before roles existed read back with none.
+    roles: Roles = ()
 
     @property
     def lineage_ids(self) -> tuple[str, ...]:
         return tuple(step.step_id for step in self.lineage)
 
-    def derive(self, df: "pd.DataFrame", *, add: LineageStep | None = None, scored=None) -> "Table":
-        """A new table with this one's lineage (plus `add`), e.g. after a row or column operation."""
+    def derive(self, df: "pd.DataFrame", *, add: LineageStep | None = None, scored=None,
+               roles: Roles | None = None) -> "Table":
+        """A new table with this one's lineage (plus `add`) and roles (or `roles`), e.g. after a
+        row or column operation."""
         lineage = self.lineage + ((add,) if add else ())
-        return Table(df, lineage, scored if scored is not None else self.scored)
+        return Table(df, lineage, scored if scored is not None else self.scored,
+                     self.roles if roles is None else roles)
 
 
 @dataclass

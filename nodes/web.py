@@ -35,7 +35,7 @@ class ImportFromWebUrl(NodeType):
            "At most max_megabytes are read within timeout_seconds; redirects (at most 5) are "
            "checked again; link-local and cloud-metadata addresses (169.254.x.x) are refused. "
            "The final URL is written to the node's log. Runs only once its URL is trusted on "
-           "this computer (`mlwire trust FILE`).")
+           "this computer: the designer asks when you press Run, or use `mlwire trust FILE`.")
     outputs = (Port("data", PortType.TABLE, "The downloaded rows."),)
     params = (
         String("url", doc="The http:// or https:// address of the file.", allow_empty=False),

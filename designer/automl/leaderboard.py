@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from nodes.automl_ops import leaderboard_frame
 
+from .candidates import candidate_rows
 from .scoring import greater_is_better
 from .search import SearchResult
 
@@ -10,22 +11,10 @@ __all__ = ["leaderboard_rows", "leaderboard_table", "format_leaderboard"]
 
 
 def leaderboard_rows(result: SearchResult) -> list[dict]:
-    sign = 1.0 if greater_is_better(result.metric) else -1.0
-    ok = [t for t in result.trials if t["status"] == "ok"]
-    rows = [{**t, "learner": t["learner"]} for t in ok]
-    ens = result.ensemble
-    if ens is not None and ens["used"]:
-        rows.append({"candidate": ens["candidate"], "learner": "ensemble", "score": ens["score"],
-                     "score_std": None, "fit_seconds": None,
-                     "trial": result.winner["trial"], "status": "ok"})
-    rows.sort(key=lambda r: -sign * r["score"])
-    rows += [t for t in result.trials if t["status"] != "ok"]
-    winner_trial = result.winner["trial"]
-    for rank, row in enumerate(rows, 1):
-        row["rank"] = rank
-        if row.get("trial") == winner_trial and row["status"] == "ok":
-            row["status"] = "best"
-    return rows
+    """The rows of the leaderboard, best first (see candidates.candidate_rows)."""
+    return candidate_rows({"kind": "automl", "greater_is_better": greater_is_better(result.metric),
+                           "best": result.winner, "trials": result.trials,
+                           "ensemble": result.ensemble, "elapsed_seconds": result.elapsed})
 
 
 def leaderboard_table(result: SearchResult):

@@ -30,7 +30,7 @@ from .scoring import (CLASSIFICATION_METRICS, REGRESSION_METRICS, default_metric
 from .space import default_spec, eligible_learners, perturb_spec, sample_spec
 from .workers import make_runner
 
-__all__ = ["Settings", "SearchResult", "run_search", "BEST_MARK"]
+__all__ = ["Settings", "SearchResult", "run_search", "BEST_MARK", "prefer_default_within_noise"]
 
 BEST_MARK = "AUTOML_BEST "   # log lines starting with this carry the best-so-far pin as JSON
 _SAFETY = 0.04               # share of the budget kept back for the unforeseen
@@ -64,6 +64,7 @@ class SearchResult:
     elapsed: float = 0.0
     validation: str = ""
     best_over_time: list = field(default_factory=list)
+    winner_reason: str = ""       # why the winner is not the top score (a default within noise)
 
     def details(self, settings: Settings) -> dict:
         return {"kind": "automl", "task": self.prepared.task, "metric": self.metric,
@@ -73,7 +74,7 @@ class SearchResult:
                 "guardrails": [g.to_json() for g in self.prepared.guardrails],
                 "dropped_columns": self.prepared.dropped, "trials": self.trials,
                 "ensemble": self.ensemble, "best": self.winner,
-                "best_over_time": self.best_over_time}
+                "best_over_time": self.best_over_time, "winner_reason": self.winner_reason}
 
 
 def _folds(prep: Prepared, settings: Settings, notes: list[str]):
@@ -123,6 +124,7 @@ class _Search:
         self.best: dict | None = None
         self.best_over_time: list = []
         self._pending_defaults: set[str] = set()
+        self._logged: int | None = None   # the trial of the last best-so-far pin logged
 
     # -- proposals (clock-free) --------------------------------------------------------------
     def _family_best(self) -> dict[str, dict]:
@@ -212,9 +214,16 @@ class _Search:
             if self.best is None or self.sign * trial["score"] > self.sign * self.best["score"]:
                 self.best = trial
                 self.best_over_time.append([trial["finished_at"], trial["score"], number])
-                self.log(f"best so far: trial {number}, {self.metric} {trial['score']:.5f} "
-                         f"± {trial['score_std']:.4f}: {trial['candidate']}\n"
-                         + BEST_MARK + json.dumps(self.pin(trial)) + "\n")
+            # The pin logged is the winner as _finish would choose it now (what a killed
+            # search leaves behind): the top score, or a default within noise of it.
+            choice, _ = prefer_default_within_noise(
+                [t for t in self.trials if t["status"] == "ok"], self.sign)
+            if choice is not None and choice["trial"] != self._logged:
+                self._logged = choice["trial"]
+                self.log(f"best so far: trial {choice['trial']}, {self.metric} "
+                         f"{choice['score']:.5f} ± {choice['score_std']:.4f}: "
+                         f"{choice['candidate']}\n"
+                         + BEST_MARK + json.dumps(self.pin(choice)) + "\n")
         else:
             self.log(f"trial {number} failed: {trial['error']}\n")
         return trial
@@ -284,6 +293,20 @@ def _search(df, label, settings, runner, workers, started, log, progress) -> Sea
     runner.set_problem(problem)
     deadline_all = started + budget
     stopped, number, skipped = "", 0, 0
+    last_report = [0.0]
+
+    def report(force: bool = False) -> None:
+        """Trials done, best so far and time left, for the node card (at most ~4 a second)."""
+        now = time.monotonic()
+        if not force and now - last_report[0] < 0.25:
+            return
+        last_report[0] = now
+        done = sum(t["status"] == "ok" for t in search.trials)
+        best = search.best
+        # short enough for the node card: "12 trials · best 0.9951 · 23s left"
+        progress(min((now - started) / budget, 0.99),
+                 f"{done} trials · best " + (f"{best['score']:.4f}" if best else "–")
+                 + f" · {max(deadline_all - now, 0):.0f}s left")
     batch_size = 2 if workers > 1 else 1
     try:
         while True:
@@ -333,21 +356,17 @@ def _search(df, label, settings, runner, workers, started, log, progress) -> Sea
             def heard(result, proposals=proposals, arrived=arrived):
                 arrived[result.trial].append(result)
                 if len(arrived[result.trial]) == len(folds):
+                    before = search.best
                     search.record(result.trial, proposals[result.trial],
                                   arrived[result.trial], started)
+                    report(force=search.best is not before)
 
             _, cut = runner.run(tasks, search_deadline, heard)
             log(f"[{time.monotonic() - started:6.1f} s] batch of trials "
                 f"{number + 1}-{number + len(batch)} {'cut at the deadline' if cut else 'done'}\n")
             search.settle()  # unfinished trials are dropped; order and best by trial number
             number += len(batch)
-            done = sum(t["status"] == "ok" for t in search.trials)
-            best = search.best
-            elapsed = time.monotonic() - started
-            progress(min(elapsed / budget, 0.99),
-                     f"{done} trials, best {metric} "
-                     + (f"{best['score']:.4f}" if best else "-")
-                     + f", {max(budget - elapsed, 0):.0f} s left")
+            report(force=True)
             if cut:
                 stopped = "budget"
                 break
@@ -364,7 +383,9 @@ def _finish(search: _Search, settings: Settings, prep: Prepared, metric: str, va
     search.settle()
     ok = [t for t in search.trials if t["status"] == "ok"]
     ensemble = None
-    winner_trial = search.best
+    winner_trial, reason = prefer_default_within_noise(ok, search.sign)
+    if reason:
+        search.log(reason + "\n")
     if winner_trial is None:
         quick = "naive_bayes" if "naive_bayes" in search.learners else search.learners[0]
         spec = default_spec(quick, prep.task, settings.seed)
@@ -403,4 +424,32 @@ def _finish(search: _Search, settings: Settings, prep: Prepared, metric: str, va
         model = fit_candidate(winner, prep.X, prep.y)  # OpenMP's spinning threads crawl
     return SearchResult(prep, metric, winner, model, search.trials, ensemble,
                         stopped or "max_trials", time.monotonic() - started, validation,
-                        search.best_over_time)
+                        search.best_over_time, reason if not winner.get("ensemble") else "")
+
+
+def prefer_default_within_noise(ok: list[dict], sign: float) -> tuple[dict | None, str]:
+    """(the winner among validated trials, why it is not simply the top score).
+
+    The top score among many tuned variants is the maximum of noisy estimates, so it flatters
+    its trial; a learner's default was not selected that way. When the top trial beats the best
+    default by less than one standard error of their per-fold differences (the same folds, so
+    paired), the default is kept: as good within noise, simpler, and less overfitted to the
+    folds."""
+    if not ok:
+        return None, ""
+    top = max(ok, key=lambda t: (sign * t["score"], -t["trial"]))
+    defaults = [t for t in ok if t.get("default")]
+    if top.get("default") or not defaults:
+        return top, ""
+    default = max(defaults, key=lambda t: (sign * t["score"], -t["trial"]))
+    a, b = np.asarray(top["fold_scores"], float), np.asarray(default["fold_scores"], float)
+    if len(a) < 2 or len(a) != len(b):
+        return top, ""  # holdout: no spread to judge noise by
+    gain = sign * (a - b)
+    noise = float(np.std(gain)) / math.sqrt(len(gain) - 1)
+    if float(np.mean(gain)) > noise:
+        return top, ""
+    return default, (f"Kept the default {default['candidate']} (trial {default['trial']}, "
+                     f"{default['score']:.5f}): the top score {top['score']:.5f} (trial "
+                     f"{top['trial']}) is better by less than the fold-to-fold noise "
+                     f"({noise:.5f}).")

@@ -43,7 +43,7 @@ def check(pipeline: Pipeline, base_dir: Path, overrides: dict[str, dict] | None 
     findings: list[Finding] = []
     for node_id in pipeline.topological_order():
         findings += _node_findings(pipeline, node_id, schemas[node_id])
-    findings += _leakage_findings(pipeline)
+    findings += _leakage_findings(pipeline, schemas)
     return sorted(findings, key=lambda f: f.severity != ERROR)
 
 
@@ -88,14 +88,14 @@ def _column_findings(name: str, node_id: str, decl, info: NodeSchemas) -> list[F
                     "column", param=decl.name, column=missing[0])]
 
 
-def _leakage_findings(pipeline: Pipeline) -> list[Finding]:
+def _leakage_findings(pipeline: Pipeline, schemas: dict[str, NodeSchemas]) -> list[Finding]:
     """A transform fitted on rows that a split downstream divides into train and test."""
     out = []
     for node_id in pipeline.topological_order():
         node_type = pipeline.node_type(node_id)
         if not node_type.fits_transform:
             continue
-        for split_id in _splits_downstream(pipeline, node_id):
+        for split_id in _splits_downstream(pipeline, node_id, schemas):
             if getattr(pipeline.node_type(split_id), "validates_in_folds", False):
                 out += _fold_leakage(pipeline, node_id, split_id)
                 continue
@@ -134,8 +134,10 @@ def _fold_leakage(pipeline: Pipeline, node_id: str, split_id: str) -> list[Findi
                     f"it is scored with. {hint}", "leakage")]
 
 
-def _splits_downstream(pipeline: Pipeline, node_id: str) -> list[str]:
-    """Row-splitting nodes reached from node_id's table outputs along table wires only."""
+def _splits_downstream(pipeline: Pipeline, node_id: str,
+                       schemas: dict[str, NodeSchemas]) -> list[str]:
+    """Row-splitting nodes reached from node_id's table outputs along table wires only (a node
+    that splits only in some modes, e.g. Partition and Sample, is asked with its parameters)."""
     seen, found, stack = set(), [], [node_id]
     while stack:
         current = stack.pop()
@@ -145,7 +147,8 @@ def _splits_downstream(pipeline: Pipeline, node_id: str) -> list[str]:
             if port is None or port.type != PortType.TABLE or edge.target in seen:
                 continue
             seen.add(edge.target)
-            if pipeline.node_type(edge.target).splits_rows:
+            target = pipeline.node_type(edge.target)
+            if target.splits_rows and target.divides_rows(schemas[edge.target].params):
                 found.append(edge.target)
             stack.append(edge.target)
     return found

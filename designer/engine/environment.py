@@ -8,8 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 __all__ = ["environment"]
 
-_LIBRARIES = ("mlwire", "pandas", "numpy", "scikit-learn", "scipy", "joblib", "networkx",
-              "sqlalchemy")
+_LIBRARIES = ("mlwire", "pandas", "numpy", "scikit-learn", "scipy", "joblib", "sqlalchemy")
 
 
 @lru_cache(maxsize=1)

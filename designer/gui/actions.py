@@ -17,6 +17,8 @@ ACTIONS = {
     "save": ("&Save", QKeySequence.Save, "mdi6.content-save-outline", "Save (Ctrl+S)"),
     "save_as": ("Save &As…", QKeySequence.SaveAs, None,
                 "Save as a project (.mlw) or a pipeline file (.pipeline.json)"),
+    "history": ("Pipeline &History…", "Ctrl+H", "mdi6.history",
+                "Every saved revision of this pipeline in the project; open an older one"),
     "export": ("&Export Script…", None, "mdi6.language-python", "Export as a standalone Python script"),
     "quit": ("&Quit", QKeySequence.Quit, None, "Quit MLWire"),
     "undo": ("&Undo", QKeySequence.Undo, "mdi6.undo", "Undo"),
@@ -39,6 +41,11 @@ ACTIONS = {
     "zoom_out": ("Zoom &Out", QKeySequence.ZoomOut, "mdi6.magnify-minus-outline", "Zoom out"),
     "snap": ("&Snap to Grid", None, None, "Snap moved nodes to the grid"),
     "welcome": ("&Welcome Screen", None, "mdi6.home-outline", "New project, recent files, examples"),
+    "minimap": ("&Minimap", "Ctrl+M", "mdi6.map-outline",
+                "Show an overview of the whole pipeline; click or drag it to move the view"),
+    "theme_light": ("&Light", None, None, "Light theme"),
+    "theme_dark": ("&Dark", None, None, "Dark theme"),
+    "theme_system": ("&System", None, None, "Follow the desktop's light or dark setting"),
 }
 
 
@@ -49,12 +56,13 @@ def make_actions(parent) -> dict[str, QAction]:
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if icon_name:
-            action.setIcon(icon(icon_name, "#3b4452"))
+            action.setIcon(icon(icon_name))   # follows the theme's text colour
         action.setToolTip(tip)
         action.setStatusTip(tip)
         actions[name] = action
     actions["snap"].setCheckable(True)
     actions["snap"].setChecked(True)
+    actions["minimap"].setCheckable(True)
     actions["run"].setIcon(icon("mdi6.play", "#2fa85a"))
     actions["cancel"].setIcon(icon("mdi6.stop", "#e5484d"))
     actions["cancel"].setEnabled(False)

@@ -18,8 +18,8 @@ def create_app(argv: list[str] | None = None):
     font = QFont(app.font())
     font.setPointSizeF(9.5)
     app.setFont(font)
-    from .style import APP_STYLESHEET
-    app.setStyleSheet(APP_STYLESHEET)
+    from . import theme
+    app.setStyleSheet(theme.stylesheet(theme.LIGHT))   # the window applies the stored choice
     return app
 
 

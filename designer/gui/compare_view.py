@@ -1,5 +1,6 @@
-"""Two runs side by side: the parameters that differ, the metrics with their change, which nodes
-changed, and both runs' evaluation plots next to each other."""
+"""Two runs side by side, from designer.tracking.compare (the same comparison as `mlwire
+compare`): metric deltas, parameter diff, graph diff, changed data, environment, and both runs'
+evaluation plots next to each other."""
 from __future__ import annotations
 
 import math
@@ -10,13 +11,13 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QLabel, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from designer.tracking.compare import RunComparison, compare_runs
+
 from .outputs.metrics_view import MetricsViewer
-from .run_compare import RunDiff, compare_runs
 
-__all__ = ["CompareDialog"]
+__all__ = ["CompareDialog", "graph_rows"]
 
-CHANGE_COLOURS = {"added": "#2fa85a", "removed": "#e5484d", "parameters changed": "#e8a317",
-                  "type changed": "#e5484d", "rewired": "#e8a317"}
+CHANGE_COLOURS = {"added": "#2fa85a", "removed": "#e5484d", "changed": "#e8a317"}
 
 
 def _text(value) -> str:
@@ -24,10 +25,14 @@ def _text(value) -> str:
         return "—"
     if isinstance(value, float):
         return "—" if math.isnan(value) else f"{value:.4f}"
-    return str(value)
+    if isinstance(value, str):
+        return value
+    return repr(value)
 
 
-def _table(headers: list[str], rows: list[list], colours: dict[int, str] | None = None):
+def _table(headers: list[str], rows: list[list], colours: list[str] | None = None,
+           empty: str = "(no differences)") -> QTableWidget:
+    rows = rows or [[empty] + [""] * (len(headers) - 1)]
     table = QTableWidget(len(rows), len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
@@ -38,16 +43,12 @@ def _table(headers: list[str], rows: list[list], colours: dict[int, str] | None 
     header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            text = _text(value)
-            if c == 3 and isinstance(value, float) and not math.isnan(value):
-                text = f"{value:+.4f}"      # the change column
-            item = QTableWidgetItem(text)
+            item = QTableWidgetItem(value if isinstance(value, str) else _text(value))
             item.setToolTip(_text(value))
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
-            colour = (colours or {}).get(r)
-            if c == 1 and colours is not None:
-                item.setForeground(QColor(colour or "#8a93a3"))
+            if colours and colours[r] and c == 1:
+                item.setForeground(QColor(colours[r]))
             table.setItem(r, c, item)
     return table
 
@@ -63,6 +64,29 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     return box
 
 
+def _delta(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.4f}"
+
+
+def graph_rows(c: RunComparison) -> list[tuple[str, str, str]]:
+    """(what, change, detail) rows of the graph diff, as the Graph table shows them."""
+    g = c.graph
+    rows = [(f"node {n}", "added", t) for n, t in g.nodes_added]
+    rows += [(f"node {n}", "removed", t) for n, t in g.nodes_removed]
+    for ch in g.nodes_changed:
+        details = [f"{p.name}: {_text(p.before)} → {_text(p.after)}" for p in ch.params]
+        if ch.type_before != ch.type_after:
+            details.insert(0, f"type {ch.type_before} → {ch.type_after}")
+        if ch.comment_before != ch.comment_after:
+            details.append("comment changed")
+        rows.append((f"node {ch.node_id}", "changed", "; ".join(details)))
+    rows += [(f"edge {e}", "added", "") for e in g.edges_added]
+    rows += [(f"edge {e}", "removed", "") for e in g.edges_removed]
+    rows += [(f"pipeline parameter {p.name}", "changed", f"{_text(p.before)} → {_text(p.after)}")
+             for p in g.parameters]
+    return rows
+
+
 class CompareDialog(QDialog):
     def __init__(self, project, run_a: str, run_b: str, numbers: dict[str, int], parent=None):
         super().__init__(parent)
@@ -70,44 +94,70 @@ class CompareDialog(QDialog):
         na, nb = numbers.get(run_a, run_a), numbers.get(run_b, run_b)
         self.label_a, self.label_b = f"Run {na}", f"Run {nb}"
         self.setWindowTitle(f"Compare run {na} and run {nb} — MLWire")
-        self.diff: RunDiff = compare_runs(self.a, self.b)
+        self.comparison = compare_runs(self.a, self.b)
+        c = self.comparison
         tabs = QTabWidget()
-        tabs.addTab(self._summary(), "Parameters, metrics and nodes")
+        tabs.addTab(self._summary(), "Metrics and parameters")
+        tabs.addTab(self._graph(), f"Graph ({len(graph_rows(c))} change(s))")
+        tabs.addTab(self._data(), "Data and environment")
         self.plots = self._plots(project)
         if self.plots is not None:
             tabs.addTab(self.plots, "Evaluation side by side")
+        self.tabs = tabs
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        head = QLabel(f"<b>{self.label_a}</b> ({self.a.pipeline_name}, {self.a.status}) ⟷ "
-                      f"<b>{self.label_b}</b> ({self.b.pipeline_name}, {self.b.status}) — "
-                      f"{len(self.diff.params)} parameter(s) and "
-                      f"{len(self.diff.changed_nodes)} node(s) changed")
+        changed = len([m for m in c.metrics if m.changed])
+        head = QLabel(f"<b>{self.label_a}</b> ({self.a.pipeline_name}, {self.a.status}) → "
+                      f"<b>{self.label_b}</b> ({self.b.pipeline_name}, {self.b.status}): "
+                      f"{len(c.params)} parameter(s), {len(graph_rows(c))} graph change(s), "
+                      f"{changed} metric(s) and {len(c.data)} input file(s) differ. "
+                      "Changes read from A to B, the same as <tt>mlwire compare</tt>.")
+        head.setWordWrap(True)
         layout.addWidget(head)
         layout.addWidget(tabs, 1)
         layout.addWidget(buttons)
         self.resize(1100, 680)
 
     def _summary(self) -> QWidget:
-        d = self.diff
-        params = _table(["Parameter", self.label_a, self.label_b],
-                        [[k, a, b] for k, a, b in d.params] or [["(no differences)", "", ""]])
-        rows = []
-        for name, a, b in d.metrics:
-            delta = (b - a) if isinstance(a, float) and isinstance(b, float) else None
-            rows.append([name, a, b, delta])
-        metrics = _table(["Metric", self.label_a, self.label_b, "Change"], rows)
-        nodes = _table(["Node", "Change", f"{self.label_a} state", f"{self.label_b} state"],
-                       [list(n) for n in d.nodes],
-                       {i: CHANGE_COLOURS.get(n[1], "") for i, n in enumerate(d.nodes)})
-        self.params_table, self.metrics_table, self.nodes_table = params, metrics, nodes
-        left = QSplitter(Qt.Vertical)
-        left.addWidget(_titled("Parameters that differ", params))
-        left.addWidget(_titled("Metrics", metrics))
+        c = self.comparison
+        single = len({m.node_id for m in c.metrics}) == 1
+        self.metrics_table = _table(
+            ["Metric", self.label_a, self.label_b, "Change (B − A)"],
+            [[m.name if single else f"{m.node_id}.{m.name}", m.a, m.b, _delta(m.delta)]
+             for m in c.metrics], empty="(no metrics)")
+        self.params_table = _table(["Parameter", self.label_a, self.label_b],
+                                   [[f"{p.node_id}.{p.name}", p.before, p.after]
+                                    for p in c.params])
         split = QSplitter(Qt.Horizontal)
-        split.addWidget(left)
-        split.addWidget(_titled("Nodes", nodes))
-        split.setSizes([620, 440])
+        split.addWidget(_titled("Metrics", self.metrics_table))
+        split.addWidget(_titled("Parameters that differ (nodes in both runs)", self.params_table))
+        split.setSizes([560, 500])
+        return split
+
+    def _graph(self) -> QWidget:
+        rows = graph_rows(self.comparison)
+        self.graph_table = _table(["Node or edge", "Change", "Details"],
+                                  [list(r) for r in rows],
+                                  [CHANGE_COLOURS.get(r[1], "") for r in rows],
+                                  empty="(the same graph)")
+        return _titled("Nodes added, removed or changed, and edges", self.graph_table)
+
+    def _data(self) -> QWidget:
+        c = self.comparison
+
+        def files(found: dict[str, str]) -> str:
+            return ", ".join(f"{path} (sha256 {sha[:12]})" for path, sha in found.items()) \
+                or "(none)"
+        self.data_table = _table(["Node", self.label_a, self.label_b],
+                                 [[d.node_id, files(d.a), files(d.b)] for d in c.data],
+                                 empty="(same files, same content)")
+        self.environment_table = _table(["Environment", self.label_a, self.label_b],
+                                        [[e.name, e.before, e.after] for e in c.environment],
+                                        empty="(same environment)")
+        split = QSplitter(Qt.Vertical)
+        split.addWidget(_titled("Input data whose fingerprint changed", self.data_table))
+        split.addWidget(_titled("Environment", self.environment_table))
         return split
 
     def _plots(self, project) -> QWidget | None:

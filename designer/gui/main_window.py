@@ -1,29 +1,32 @@
 """The main window: palette left, canvas (or the welcome screen) centre, inspector right, Output /
-Runs / Problems / Log / History tabs below, toolbar, menus and status bar; its layout is
+Runs / Models / Problems / Log / History tabs below, toolbar, menus and status bar; its layout is
 remembered, its unsaved work autosaved for crash recovery."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSettings, Qt
-from PySide6.QtGui import QCursor
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCursor
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
                                QProgressBar, QStackedWidget, QTabWidget, QUndoView)
 
 from nodes.registry import registry as default_registry
 
-from . import files, paths
+from . import files, minimap, paths, theme
 from .actions import make_actions
 from .canvas import CanvasView
 from .checking import LiveChecker
 from .document import Document
 from .inspector import InspectorPanel
+from .models_panel import ModelsPanel, open_register_dialog
 from .outputs import OutputPanel
 from .palette import PaletteWidget
+from .preload import preload_in_background
 from .problems import ProblemsPanel
 from .recovery import Autosave, pending_recoveries
 from .run_view import RunView
 from .runs_panel import RunsPanel
+from .style import icon
 from .welcome import WelcomePage
 
 __all__ = ["MainWindow"]
@@ -49,10 +52,12 @@ class MainWindow(QMainWindow):
         self.output = OutputPanel()
         self.log = QPlainTextEdit(readOnly=True)
         self.runs_panel = RunsPanel()
+        self.models_panel = ModelsPanel(run_number=self.runs_panel.number)
         self.history = QUndoView()
         self.history.setEmptyLabel("<opened>")
         self.tabs = QTabWidget()
         for widget, title in ((self.output, "Output"), (self.runs_panel, "Runs"),
+                              (self.models_panel, "Models"),
                               (self.problems, "Problems"), (self.log, "Log"),
                               (self.history, "History")):
             self.tabs.addTab(widget, title)
@@ -74,6 +79,7 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self.set_document(Document(self._new_pipeline()))
         self._restore_layout()
+        minimap.install(self)
         self.autosave = Autosave(self, **({"interval_ms": autosave_ms} if autosave_ms else {}))
         self.show_welcome()
 
@@ -96,7 +102,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(lambda: self.recent.fill_menu(self.recent_menu,
                                                                           self.open_file))
-        for name in ("save", "save_as", None, "export", None, "quit"):
+        for name in ("save", "save_as", "history", None, "export", None, "quit"):
             file_menu.addSeparator() if name is None else file_menu.addAction(a[name])
         edit = bar.addMenu("&Edit")
         for name in ("undo", "redo", None, "cut", "copy", "paste", "duplicate", "delete", None,
@@ -104,8 +110,9 @@ class MainWindow(QMainWindow):
             edit.addSeparator() if name is None else edit.addAction(a[name])
         view = bar.addMenu("&View")
         for name in ("welcome", None, "fit_view", "zoom_in", "zoom_out", None, "auto_layout",
-                     "snap"):
+                     "snap", "minimap"):
             view.addSeparator() if name is None else view.addAction(a[name])
+        theme.install_menu(self, view)      # View → Theme → Light / Dark / System
         view.addSeparator()
         for dock in self.findChildren(QDockWidget):
             view.addAction(dock.toggleViewAction())
@@ -129,6 +136,7 @@ class MainWindow(QMainWindow):
         a["save"].triggered.connect(lambda: files.save(self))
         a["save_as"].triggered.connect(lambda: files.save_as(self))
         a["export"].triggered.connect(lambda: files.export_script(self))
+        a["history"].triggered.connect(self.show_history)
         a["quit"].triggered.connect(self.close)
         a["undo"].triggered.connect(lambda: self.document.undo_stack.undo())
         a["redo"].triggered.connect(lambda: self.document.undo_stack.redo())
@@ -157,6 +165,17 @@ class MainWindow(QMainWindow):
         self.problems.node_activated.connect(self.focus_node)
         self.runs_panel.open_requested.connect(lambda run_id: files.open_run_pipeline(self, run_id))
         self.runs_panel.compare_requested.connect(self.compare_runs)
+        self.models_panel.open_run_requested.connect(
+            lambda run_id: files.open_run_pipeline(self, run_id))
+        self.models_panel.register_requested.connect(lambda: open_register_dialog(self))
+        self.output.register_requested.connect(
+            lambda run_id, node_id, port: open_register_dialog(self, run_id, node_id, port))
+        self.output.candidate_registered.connect(self._candidate_registered)
+        register = QAction(icon("mdi6.bookmark-plus-outline"), "Register a model of this run…",
+                           self.runs_panel.table)
+        register.triggered.connect(lambda: open_register_dialog(self))
+        self.runs_panel.table.addAction(register)   # right-click on a run
+        self.runs_panel.table.setContextMenuPolicy(Qt.ActionsContextMenu)
         w = self.welcome
         w.new_project.connect(lambda: files.new_project(self))
         w.blank_pipeline.connect(self._blank_from_welcome)
@@ -192,8 +211,10 @@ class MainWindow(QMainWindow):
         self.actions_["redo"].setEnabled(stack.canRedo())
         self.inspector.set_document(document)
         self.checker.set_document(document)
+        self.runs.document_shown(document)
         self.output.clear()
         self.runs_panel.set_link(document.link)
+        self.models_panel.set_link(document.link)
         self._update_title()
         if old is not None:
             old.close()
@@ -233,6 +254,7 @@ class MainWindow(QMainWindow):
     def document_saved(self) -> None:
         """After Save / Save As: the title, the runs' project and the recovery file follow."""
         self.runs_panel.set_link(self.document.link)
+        self.models_panel.set_link(self.document.link)
         self._update_title()
         self.autosave.save_now()
 
@@ -304,6 +326,16 @@ class MainWindow(QMainWindow):
             if node_id in self.document.pipeline else node_id
         self.failure_dialog = FailureDialog(title, *failure, parent=self)
         self.failure_dialog.show()
+
+    def _candidate_registered(self, _registration) -> None:
+        # the candidate's refit is a run of its own, and a new model version
+        self.runs_panel.refresh()
+        self.models_panel.refresh()
+
+    def show_history(self) -> None:
+        from .history_dialog import HistoryDialog
+        self.history_dialog = HistoryDialog(self)
+        self.history_dialog.show()
 
     def compare_runs(self, run_a: str, run_b: str) -> None:
         project = self.document.link.project()
@@ -386,12 +418,19 @@ class MainWindow(QMainWindow):
         self.show_message(f"Restored unsaved changes to {found.name}. Save to keep them.", 15000)
         return True
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # once the window is on screen, load what showing results needs in the background
+        QTimer.singleShot(300, preload_in_background)
+
     def closeEvent(self, event) -> None:
         if not files.confirm_discard(self):
             event.ignore()
             return
         self.save_layout()
         self.runs.close()
+        from .serve_dialog import stop_all_servers      # no model server outlives the window
+        stop_all_servers()
         self.document.close()
         self.autosave.clean_exit()
         event.accept()

@@ -87,19 +87,25 @@ class ProjectLink:
     def cache_dir(self) -> Path:
         return cache_dir_for(self.path)
 
-    def runs(self):
-        """The run history, newest first (empty when nothing was recorded yet)."""
+    def _existing(self):
+        """The project when something was recorded, else None (without loading the store)."""
         if self._project is None and not self.path.exists():
-            return []       # nothing recorded yet (and no need to load the store)
+            return None
         from designer.store import ProjectError
         try:
-            project = self.project()
+            return self.project()
         except ProjectError:
-            return []
+            return None
+
+    def runs(self):
+        """The run history with every run's pipeline snapshot, newest first (empty when nothing
+        was recorded yet); the Runs tab pages through runs instead."""
+        project = self._existing()
         return project.runs.list() if project is not None else []
 
     def has_runs(self) -> bool:
-        return bool(self.runs())
+        project = self._existing()
+        return project is not None and project.runs.count() > 0
 
     def copy_to(self, target: Path) -> bool:
         """Copy the recorded runs to a new project file (Save As); False when there is nothing."""

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from .preload import preload_in_background
+
 __all__ = ["RunController"]
 
 log = logging.getLogger("designer.gui")
@@ -119,9 +121,11 @@ class RunController(QObject):
         return self.engine
 
     def warm_up(self, document) -> None:
-        """Start one worker now (it imports pandas and scikit-learn), so the first run is quick."""
+        """Start one worker now (it imports pandas and scikit-learn), so the first run is quick,
+        and load what showing its results needs in the background."""
         if not self.running and document.pipeline.nodes:
             self._engine_for(document).pool.ensure_started(1)
+            preload_in_background()
 
     def worker_pids(self) -> list[int]:
         if self.engine is None:
@@ -131,6 +135,7 @@ class RunController(QObject):
     def start(self, document, targets: list[str] | None = None, use_cache: bool = True) -> bool:
         if self.running:
             return False
+        preload_in_background()
         engine = self._engine_for(document)
         save_pipeline = document.path is not None and not document.is_project
         thread = _RunThread(engine, document.pipeline.snapshot(), document.base_dir, targets,

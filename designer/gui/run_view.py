@@ -8,6 +8,7 @@ import time
 from designer.engine import events as ev
 
 from .run_bridge import RunController
+from .trust_dialog import TrustGate
 
 __all__ = ["RunView"]
 
@@ -26,12 +27,15 @@ class RunView:
         self.result = None
         self._total = 0
         self._started = 0.0
+        self.trust = TrustGate(window)    # untrusted script/database/URL nodes: review first
 
     # -- commands from the window -----------------------------------------------------------
     def run(self, targets: list[str] | None = None) -> bool:
         doc = self.window.document
         if not doc.pipeline.nodes:
             self.window.show_message("Add some nodes first.")
+            return False
+        if not self.trust.allow_run(targets):
             return False
         self.states = {}
         self.failures = {}
@@ -52,7 +56,12 @@ class RunView:
             self.controller.cancel()
 
     def close(self) -> None:
+        self.trust.close()
         self.controller.close()
+
+    def document_shown(self, document) -> None:
+        """A document is now in the window (the trust gate notes what came with its file)."""
+        self.trust.set_document(document)
 
     def document_changed(self) -> None:
         """A different document is shown: stop a run of the old one and forget its outputs."""
@@ -190,5 +199,9 @@ class RunView:
         except Exception as exc:
             self.window.output.show_text(f"Output {node_id}.{port} is not available: {exc}")
             return False
-        self.window.output.show_value(f"{pipeline.display_name(node_id)} · {port}", value)
+        # The finished run's id lets a Model be registered from the Output tab (its file is
+        # in the project once the run is recorded, i.e. after it finished).
+        source = (self.result.run_id, node_id, port) if self.result is not None else None
+        self.window.output.show_value(f"{pipeline.display_name(node_id)} · {port}", value,
+                                      source=source)
         return True

@@ -9,6 +9,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
+from . import theme
 from .style import icon
 
 __all__ = ["WelcomePage", "example_files", "EXAMPLE_TEXT"]
@@ -64,8 +65,9 @@ class _Card(QFrame):
         glyph = QLabel()
         glyph.setPixmap(icon(icon_name, "#2f6fed").pixmap(30, 30))
         glyph.setAttribute(Qt.WA_TransparentForMouseEvents)
+        muted = theme.current().text_muted
         words = QLabel(f"<b style='font-size:11pt'>{title}</b><br>"
-                       f"<span style='color:#5b6573'>{text}</span>", wordWrap=True)
+                       f"<span style='color:{muted}'>{text}</span>", wordWrap=True)
         words.setAttribute(Qt.WA_TransparentForMouseEvents)
         layout.addWidget(glyph, 0, Qt.AlignTop)
         layout.addWidget(words, 1)

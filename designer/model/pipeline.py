@@ -1,4 +1,4 @@
-"""The pipeline document: nodes, edges and pipeline parameters over a networkx graph.
+"""The pipeline document: nodes, edges and pipeline parameters over a small directed graph.
 
 The single source of truth for the canvas, the checker and the engine. Every change goes through
 a method here, which checks the graph rules and emits one event.
@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 
 from nodes.registry import NodeRegistry, UnknownNodeType, registry as default_registry
 
+from .digraph import DiGraph
 from .errors import (CycleError, DuplicateNodeError, IncompatiblePortsError, InputTakenError,
                      UnknownNodeError, UnknownParameterError, UnknownPortError)
 from .events import (EdgeAdded, EdgeRemoved, EventSource, NodeAdded, NodeCommentChanged,
@@ -74,7 +74,7 @@ class Pipeline:
         self.parameters: dict[str, Any] = dict(parameters or {})
         self.registry = registry or default_registry
         self.events = EventSource()
-        self._graph = nx.MultiDiGraph()
+        self._graph = DiGraph()
         self._nodes: dict[str, Node] = {}
         self._edges: dict[Edge, None] = {}  # in document order, so saved files stay stable
 
@@ -109,10 +109,10 @@ class Pipeline:
         return f"{title} ({node_id})"
 
     def in_edges(self, node_id: str) -> list[Edge]:
-        return [d["edge"] for _, _, d in self._graph.in_edges(node_id, data=True)]
+        return self._graph.in_edges(node_id)
 
     def out_edges(self, node_id: str) -> list[Edge]:
-        return [d["edge"] for _, _, d in self._graph.out_edges(node_id, data=True)]
+        return self._graph.out_edges(node_id)
 
     def edge_into(self, node_id: str, port: str) -> Edge | None:
         return next((e for e in self.in_edges(node_id) if e.target_port == port), None)
@@ -120,19 +120,16 @@ class Pipeline:
     def topological_order(self) -> list[str]:
         """Node ids in data-flow order; ties broken by insertion order so exports are stable."""
         rank = {node_id: i for i, node_id in enumerate(self._nodes)}
-        return list(nx.lexicographical_topological_sort(self._graph, key=lambda n: rank[n]))
+        return self._graph.topological_order(key=rank.__getitem__)
 
     def ancestors(self, node_id: str) -> set[str]:
-        return nx.ancestors(self._graph, node_id)
+        return self._graph.ancestors(node_id)
 
     def descendants(self, node_id: str) -> set[str]:
-        return nx.descendants(self._graph, node_id)
+        return self._graph.descendants(node_id)
 
     def find_cycle(self) -> list[str] | None:
-        try:
-            return [u for u, _, _ in nx.find_cycle(self._graph)]
-        except nx.NetworkXNoCycle:
-            return None
+        return self._graph.find_cycle()
 
     def new_id(self, type_id: str) -> str:
         """A readable id unique in this pipeline: 'split', 'split_2', ..."""
@@ -220,7 +217,7 @@ class Pipeline:
     def connect(self, edge: Edge, index: int | None = None) -> Edge:
         """Add a wire, at the end or, for undo of a removal, back at its old `index`."""
         self.check_connection(edge)
-        self._graph.add_edge(edge.source, edge.target, key=edge, edge=edge)
+        self._graph.add_edge(edge)
         if index is None or index >= len(self._edges):
             self._edges[edge] = None
         else:
@@ -231,9 +228,9 @@ class Pipeline:
         return edge
 
     def disconnect(self, edge: Edge) -> None:
-        if not self._graph.has_edge(edge.source, edge.target, key=edge):
+        if not self._graph.has_edge(edge):
             raise UnknownPortError(f"There is no wire {edge} in pipeline '{self.name}'.")
-        self._graph.remove_edge(edge.source, edge.target, key=edge)
+        self._graph.remove_edge(edge)
         del self._edges[edge]
         self.events.emit(EdgeRemoved(edge))
 

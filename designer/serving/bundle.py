@@ -8,7 +8,8 @@
                            that the model's `nodes.ops.ColumnStep` steps load
     DIR/requirements.txt   the versions this MLWire runs with, pinned
     DIR/Dockerfile, DIR/README.md (curl examples)
-    DIR/model.onnx         when the pipeline converts (onnx_export.py), else a note in README
+    DIR/model.onnx         when the pipeline converts (onnx_export.py; its inputs under `onnx` in
+                           model.json and in the README), else why not in the README
     DIR/mlflow/            an MLflow pyfunc model directory, when mlflow is installed
 """
 from __future__ import annotations
@@ -278,10 +279,14 @@ def write_bundle(data: bytes, model, info, schema: dict, folder, *, onnx: bool =
         raise BundleError(f"Cannot create '{folder}': the folder '{folder.parent}' does not exist.")
     folder.mkdir(exist_ok=True)
     (folder / "model.skops").write_bytes(data)
+    onnx_note, onnx_contract = _write_onnx(model, folder, schema) if onnx else \
+        ("Not exported (--no-onnx).", None)
     meta = {"format": "mlwire.bundle/1", "model": info.ref, "name": info.name,
             "version": info.version, "sha256": info.sha256, "task": info.task,
             "features": [str(f) for f in model.features], "schema": schema,
             "environment": info.environment, "python": sys.version.split()[0]}
+    if onnx_contract:
+        meta["onnx"] = onnx_contract
     (folder / "model.json").write_text(json.dumps(meta, indent=2, default=str) + "\n")
     (folder / "scoring").mkdir(exist_ok=True)
     (folder / "scoring" / "__init__.py").write_text(
@@ -299,17 +304,6 @@ def write_bundle(data: bytes, model, info, schema: dict, folder, *, onnx: bool =
     (folder / "requirements.txt").write_text("\n".join(_pinned()) + "\n")
     py = ".".join(sys.version.split()[0].split(".")[:2])
     (folder / "Dockerfile").write_text(DOCKERFILE.format(py=py))
-    onnx_note = mlflow_note = ""
-    if onnx:
-        from .onnx_export import OnnxUnsupported, export_onnx
-        try:
-            export_onnx(model, folder / "model.onnx")
-            onnx_note = ("`model.onnx` takes one float input `input` [rows, features] with the "
-                         "feature columns in the order of `features` in model.json.")
-        except OnnxUnsupported as exc:
-            onnx_note = f"No ONNX file: {exc}"
-    else:
-        onnx_note = "Not exported (--no-onnx)."
     if mlflow:
         mlflow_note = _write_mlflow(folder)
     else:
@@ -319,6 +313,47 @@ def write_bundle(data: bytes, model, info, schema: dict, folder, *, onnx: bool =
     return BundleResult(folder, files, "written" if (folder / "model.onnx").exists()
                         else onnx_note, "written" if (folder / "mlflow").exists()
                         else mlflow_note)
+
+
+def _write_onnx(model, folder: Path, schema: dict) -> tuple[str, dict | None]:
+    """(README text, model.json's "onnx" entry or None): model.onnx when the pipeline converts,
+    else why not."""
+    from .onnx_export import OnnxUnsupported, export_onnx, onnx_contract
+    try:
+        export_onnx(model, folder / "model.onnx")
+    except OnnxUnsupported as exc:
+        return f"No ONNX file: {exc}", None
+    contract = onnx_contract(model)
+    inputs = "\n".join(f"| `{i['name']}` | `{i['type']}` |" for i in contract["inputs"])
+    outputs = ("`label` [rows] and `probabilities` [rows, classes], one column per class in "
+               "the order of the classes above" if model.task == "classification" else
+               "`variable` [rows, 1], the predicted value")
+    row = example_row(schema)
+    return ONNX_README.format(inputs=inputs, outputs=outputs, row=repr(row)), contract
+
+
+ONNX_README = """`model.onnx` computes the same predictions as `model.skops` (cleaning, scaling and
+encoding included) with ONNX Runtime alone (`pip install onnxruntime`). It takes one input per
+column, named as the column, shaped [rows, 1] (listed under `onnx` in model.json):
+
+| input | type |
+|---|---|
+{inputs}
+
+Numbers are doubles, a missing number is NaN; a missing text value is the empty string `""`
+(so an empty string counts as missing). Outputs: {outputs}.
+
+```python
+import numpy as np, onnxruntime as ort
+session = ort.InferenceSession("model.onnx")
+row = {row}
+feed = {{i.name: np.array([[("" if row[i.name] is None else str(row[i.name]))
+                            if i.type == "tensor(string)" else
+                            (np.nan if row[i.name] is None else float(row[i.name]))]],
+                          dtype=object if i.type == "tensor(string)" else np.float64)
+        for i in session.get_inputs()}}
+print(session.run(None, feed))
+```"""
 
 
 def _write_mlflow(folder: Path) -> str:

@@ -37,7 +37,8 @@ class InferenceReport:
     """Whether a model's pipeline starts at its raw input columns, and if not, where it starts.
 
     ok:              the pipeline runs from the signature's columns alone.
-    raw_columns:     the signature's column names (the dataset as imported, minus the label).
+    raw_columns:     the signature's column names: the imported columns the pipeline needs
+                     (not the label under any name, nor a column no feature is made from).
     extra_inputs:    columns the pipeline needs that are not raw imported columns (they enter the
                      data after the import, e.g. through a join); callers must send them too.
     start_step:      the first step that needs one of them (a node id, or "features").
@@ -75,24 +76,18 @@ def _steps(model):
 
 
 def _fitted(step) -> dict:
-    """Column -> fitted single-column transformer of a ColumnStep ({} for a passthrough step)."""
-    return dict(getattr(step, "fitted_", {}) or {})
-
-
-def _outputs(transformer, column: str) -> list[str]:
-    """The column names a fitted single-column transformer turns `column` into."""
-    try:
-        return [str(n) for n in transformer.get_feature_names_out([column])]
-    except Exception:  # a transformer without names keeps the column (imputers, scalers)
-        return [column]
+    """Column -> fitted single-column transformer of a ColumnStep ({} for a passthrough step,
+    and for other steps, whose `fitted_` is a flag)."""
+    fitted = getattr(step, "fitted_", None)
+    return dict(fitted) if isinstance(fitted, dict) else {}
 
 
 def check_inference(model) -> InferenceReport:
     """Does the model's pipeline take raw input rows (its signature's columns)? See the module doc.
 
-    The columns are traced by name through the steps as ColumnStep.transform handles them: a step
-    replaces each fitted column it finds by its outputs and passes every other column through,
-    and the features step then needs every feature column.
+    The columns are traced by name from the feature columns back through the steps
+    (nodes.signature.trace_inputs): each step's outputs that something later uses need the
+    columns it makes them from; every other column passes through.
     """
     transforms, features, _ = _steps(model)
     raw = tuple(str(name) for name, _ in model.signature)
@@ -105,27 +100,21 @@ def check_inference(model) -> InferenceReport:
             problems.append(f"Step '{name}' ({type(step).__name__}) is not a row-wise MLWire "
                             "transform; only row-wise transforms can be part of an inference "
                             "pipeline.")
-    available = set(raw)
-    needed_first: dict[str, str] = {}   # column not available when a step needs it -> that step
-    for name, step in transforms:
-        if not hasattr(step, "fitted_"):
-            # Another kernel's step (rename, math, PCA, ...): its column names are its own
-            # business, so the trace stops here; what it needs is checked when it runs.
-            return InferenceReport(not problems, raw, expected_input=raw,
-                                   problems=tuple(problems))
-        for column, transformer in _fitted(step).items():
-            if column not in available and column not in needed_first:
-                needed_first[column] = name    # callers must send it; the step then uses it
-            available.discard(column)
-            available.update(_outputs(transformer, column))
-    feature_names = [str(f) for f in model.features]
-    for column in feature_names:
-        if column not in available and column not in needed_first:
-            needed_first[column] = "features"
+    from nodes.signature import trace_inputs
+    # Traced backwards from the features: a column a step would transform but whose outputs
+    # nothing uses (an ignored id, say) is not needed; MLWire steps skip what they do not find.
+    needed, traced = trace_inputs(transforms, [str(f) for f in model.features])
+    if not traced:
+        # Another kernel's step: its column names are its own business, so the trace stops;
+        # what it needs is checked when it runs.
+        return InferenceReport(not problems, raw, expected_input=raw, problems=tuple(problems))
+    order = [name for name, _ in transforms] + ["features"]
+    needed_first = {c: step for c, step in sorted(needed.items(),
+                                                    key=lambda item: order.index(item[1]))
+                    if c not in raw}   # column not among the raw ones -> the step that reads it
     if not needed_first and not problems:
         return InferenceReport(True, raw, expected_input=raw)
     extra = tuple(needed_first)
-    order = [name for name, _ in transforms] + ["features"]
     start = min(needed_first.values(), key=order.index) if needed_first else None
     if needed_first:
         listed = ", ".join(f"'{c}'" for c in extra)
@@ -165,6 +154,8 @@ def _column_facts(model):
     """(imputed columns, {raw column: categories}, columns whose categories include missing)."""
     from sklearn.impute import SimpleImputer
     from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
+
+    from nodes.signature import output_names
     transforms, _, _ = _steps(model)
     imputed, categories, nan_known, policies = set(), {}, set(), set()
     raw = {str(n) for n, _ in model.signature}
@@ -181,7 +172,7 @@ def _column_facts(model):
                     nan_known.add(column)
                 categories[column] = [_plain(c) for c in cats if not _is_missing(c)]
                 policies.add(transformer.handle_unknown)
-            outs = _outputs(transformer, column)
+            outs = output_names(transformer, column)
             if outs != [column]:
                 renamed.add(column)
     return imputed, categories, nan_known, policies

@@ -39,7 +39,8 @@ class ServerProcess:
         self.url: str | None = None
         self.model_ref: str | None = None       # the resolved NAME:VERSION being served
         self._cmd = [python, "-m", "designer.serving.server", self.project, "--model", model,
-                     "--host", host, "--port", str(port), "--extra-columns", extra_columns]
+                     "--host", host, "--port", str(port), "--extra-columns", extra_columns,
+                     "--exit-with-parent"]
         if unknown_categories:
             self._cmd += ["--unknown-categories", unknown_categories]
         if max_body:
@@ -58,28 +59,39 @@ class ServerProcess:
             env[TOKEN_ENV] = self.token
         env["PYTHONPATH"] = os.pathsep.join([str(_ROOT)] + [p for p in env.get(
             "PYTHONPATH", "").split(os.pathsep) if p])
-        self._proc = subprocess.Popen(self._cmd, stdout=subprocess.PIPE, stderr=self._log,
-                                      stdin=subprocess.DEVNULL, env=env, cwd=str(_ROOT))
-        line = self._first_line(timeout)
+        # stdin is a pipe we never write to: it closes when this process ends, however it
+        # ends, and the child then stops (--exit-with-parent), so no server outlives the app.
+        proc = self._proc = subprocess.Popen(self._cmd, stdout=subprocess.PIPE,
+                                             stderr=self._log, stdin=subprocess.PIPE, env=env,
+                                             cwd=str(_ROOT))
+        line = self._first_line(proc, timeout)
+        if self._proc is not proc:          # stop() ran meanwhile (from another thread)
+            raise ServingError("The model server was stopped while it was starting.")
         try:
             message = json.loads(line) if line else {}
         except ValueError:
             message = {"error": line}
         if "url" not in message:
             self.stop()
-            why = message.get("error") or (f"it exited with code {self._proc.returncode}"
-                                           if self._proc.returncode is not None
+            why = message.get("error") or (f"it exited with code {proc.returncode}"
+                                           if proc.returncode is not None
                                            else f"it did not answer within {timeout:.0f} s")
-            raise ServingError(f"The model server did not start: {why}. {self.log()[-2000:]}"
-                               .strip())
+            raise ServingError(f"The model server did not start: {why.rstrip('.')}. "
+                               f"{self.log()[-2000:]}".strip())
         self.url, self.model_ref = message["url"], message.get("model")
         self.port = int(self.url.rsplit(":", 1)[1])
         return self.url
 
-    def _first_line(self, timeout: float) -> str:
+    @staticmethod
+    def _first_line(proc: subprocess.Popen, timeout: float) -> str:
         out: list[str] = []
-        reader = threading.Thread(target=lambda: out.append(
-            self._proc.stdout.readline().decode("utf-8", "replace").strip()), daemon=True)
+
+        def read() -> None:
+            try:
+                out.append(proc.stdout.readline().decode("utf-8", "replace").strip())
+            except (OSError, ValueError):       # closed by stop() meanwhile
+                pass
+        reader = threading.Thread(target=read, daemon=True)
         reader.start()
         reader.join(timeout)
         return out[0] if out else ""
@@ -96,8 +108,9 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+        for stream in (proc.stdin, proc.stdout):
+            if stream:
+                stream.close()
         self.url = None
 
     @property

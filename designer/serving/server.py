@@ -135,11 +135,31 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--unknown-categories", choices=("warn", "reject", "accept"))
     p.add_argument("--extra-columns", choices=("ignore", "reject"), default="ignore")
     p.add_argument("--allowed-host", action="append", default=[])
+    p.add_argument("--exit-with-parent", action="store_true",
+                   help="stop when standard input closes (the parent process ended)")
     return p
+
+
+def _exit_when_stdin_closes() -> None:
+    """The parent holds the write end of our stdin; when it ends, even killed, the pipe closes
+    and we stop gracefully instead of serving on as an orphan."""
+    import signal
+    import threading
+
+    def watch() -> None:
+        try:
+            while sys.stdin.buffer.read(1024):
+                pass
+        except (OSError, ValueError):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)    # uvicorn's own graceful shutdown
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.exit_with_parent:
+        _exit_when_stdin_closes()
     token = os.environ.get(TOKEN_ENV) or None
     try:
         check_address(args.host, token)

@@ -2,8 +2,8 @@
 from .artifacts import PICKLE_WARNING
 from .entities import (ArtifactInfo, AssetUse, DataAssetInfo, DataAssetVersionInfo, LockHolder,
                        MetricsInfo, ModelVersionInfo, NewRun, NODE_RUN_STATUSES, NodeRunInfo,
-                       PipelineInfo, RegisteredModelInfo, ResolvedAsset, RUN_STATUSES, RunInfo,
-                       RunSummary)
+                       PipelineInfo, PipelineRevisionInfo, RegisteredModelInfo, ResolvedAsset,
+                       RUN_STATUSES, RunInfo, RunSummary)
 from .errors import (ProjectError, ProjectLockedError, UnknownArtifactError, UnknownAssetError,
                      UnknownModelError, UnknownPipelineError, UnknownRunError)
 from .header import APPLICATION_ID, SCHEMA_VERSION
@@ -11,7 +11,8 @@ from .project import PROJECT_SUFFIX, Project
 
 __all__ = ["Project", "ProjectError", "ProjectLockedError", "UnknownPipelineError",
            "UnknownRunError", "UnknownModelError", "UnknownAssetError", "UnknownArtifactError",
-           "RunRecorder", "PipelineInfo", "RunInfo", "RunSummary", "NewRun", "NodeRunInfo",
+           "RunRecorder", "PipelineInfo", "PipelineRevisionInfo", "RunInfo", "RunSummary",
+           "NewRun", "NodeRunInfo",
            "MetricsInfo", "ArtifactInfo", "RegisteredModelInfo", "ModelVersionInfo",
            "DataAssetInfo", "DataAssetVersionInfo", "ResolvedAsset", "AssetUse", "LockHolder",
            "RUN_STATUSES", "NODE_RUN_STATUSES", "APPLICATION_ID", "SCHEMA_VERSION",

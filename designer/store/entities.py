@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["RUN_STATUSES", "NODE_RUN_STATUSES", "PipelineInfo", "NodeRunInfo", "RunInfo",
+__all__ = ["RUN_STATUSES", "NODE_RUN_STATUSES", "PipelineInfo", "PipelineRevisionInfo", "NodeRunInfo", "RunInfo",
            "MetricsInfo", "RunSummary", "NewRun", "ArtifactInfo", "RegisteredModelInfo",
            "ModelVersionInfo", "DataAssetInfo", "DataAssetVersionInfo", "ResolvedAsset",
            "AssetUse", "LockHolder"]
@@ -21,6 +21,15 @@ class PipelineInfo:
     document: dict            # the pipeline JSON (format mlwire.pipeline/1)
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class PipelineRevisionInfo:
+    name: str
+    revision: int             # 1 for the first save, then one more per save that changed it
+    saved_at: datetime
+    sha256: str               # of the document's canonical JSON
+    nodes: int                # how many nodes that revision has
 
 
 @dataclass(frozen=True)
@@ -175,6 +184,9 @@ class ModelVersionInfo:
     created_at: datetime
     tags: dict[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    # Set by ModelRegistry.register only (not stored): when the inference pipeline cannot start
+    # at the raw imported columns, where it starts instead and what input it expects.
+    inference_note: str = ""
 
     @property
     def ref(self) -> str:

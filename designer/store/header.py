@@ -18,7 +18,7 @@ __all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "Header", "read_header"]
 APPLICATION_ID = int.from_bytes(b"MLWR", "big")
 # `PRAGMA user_version` = the alembic revision number at head (migrations/versions/NNNN_*.py).
 # A test checks that the two agree, so this module never needs to import alembic.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MAGIC = b"SQLite format 3\x00"
 _HEADER_SIZE = 100

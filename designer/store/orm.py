@@ -3,7 +3,8 @@
 Constraint names come from one naming convention, so later batch migrations can address them.
 Rows stay inside the store; callers get the dataclasses of entities.py. Tables of revision 0001:
 pipelines and the run record; of 0002: run annotations (tags, notes), metric series, run inputs,
-model artifacts, the model registry and data assets.
+model artifacts, the model registry and data assets; of 0003: the pipelines' saved revisions
+and each run's metrics as JSON text on its runs row.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from .coltypes import JsonText, UtcDateTime
 from .entities import NODE_RUN_STATUSES, RUN_STATUSES
 
-__all__ = ["Base", "PipelineRow", "RunRow", "NodeRunRow", "MetricRow", "MetricArtifactRow",
+__all__ = ["Base", "PipelineRow", "PipelineRevisionRow", "RunRow", "NodeRunRow", "MetricRow", "MetricArtifactRow",
            "RunTagRow", "RunNoteRow", "MetricStepRow", "RunInputRow", "ArtifactRow",
            "RunArtifactRow", "RegisteredModelRow", "ModelVersionRow", "ModelVersionTagRow",
            "ModelAliasRow", "DataAssetRow", "DataAssetVersionRow"]
@@ -47,6 +48,19 @@ class PipelineRow(Base):
     updated_at: Mapped[datetime]
 
 
+class PipelineRevisionRow(Base):
+    """Every saved state of a pipeline, numbered per name; kept when the pipeline is deleted."""
+    __tablename__ = "pipeline_revisions"
+    __table_args__ = (UniqueConstraint("pipeline_name", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pipeline_name: Mapped[str]
+    revision: Mapped[int]
+    document: Mapped[dict]
+    sha256: Mapped[str]                   # of the canonical JSON: an unchanged save adds nothing
+    saved_at: Mapped[datetime]
+
+
 class RunRow(Base):
     __tablename__ = "runs"
     __table_args__ = (
@@ -67,6 +81,9 @@ class RunRow(Base):
     # Who runs it: a run left 'running' by a process that is gone becomes 'interrupted'.
     pid: Mapped[int | None]
     hostname: Mapped[str | None]
+    # The run's metrics as the JSON text `mlwire runs --json` prints (revision 0003), rewritten
+    # from the metric rows in the same transaction as they are (store/metrics_json.py).
+    metrics_json: Mapped[str] = mapped_column(server_default="{}")
 
     nodes: Mapped[list[NodeRunRow]] = relationship(
         back_populates="run", order_by="NodeRunRow.seq", cascade="all, delete-orphan",

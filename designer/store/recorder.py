@@ -30,6 +30,7 @@ from designer.engine.events import (NodeCached, NodeCancelled, NodeFailed, NodeF
 from .coltypes import utcnow
 from .entities import RUN_STATUSES
 from .errors import ProjectError
+from .metrics_json import refresh_metrics_json
 from .orm import (ArtifactRow, MetricArtifactRow, MetricRow, MetricStepRow, NodeRunRow,
                   RunArtifactRow, RunInputRow, RunRow)
 
@@ -271,6 +272,8 @@ class RunRecorder:
                                                         "fingerprints")}))
             for node_id, metrics in run.metrics.items():
                 self._write_metrics(session, run.run_id, node_id, metrics)
+            if run.metrics:     # the listing's copy, in the transaction that wrote the rows
+                refresh_metrics_json(session, [run.run_id])
             self._write_models(session, run)
             if run.inputs:
                 stmt = insert(RunInputRow).values(run.inputs)

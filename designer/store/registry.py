@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -23,7 +24,8 @@ from .errors import ProjectError, UnknownModelError
 from .orm import (MetricRow, ModelAliasRow, ModelVersionRow, ModelVersionTagRow,
                   RegisteredModelRow, RunRow)
 
-__all__ = ["ModelRegistry", "parse_model_ref"]
+__all__ = ["ModelRegistry", "parse_model_ref", "inference_note", "check_model_name",
+           "check_alias"]
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\- ]*$")
 _ALIAS = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
@@ -59,6 +61,27 @@ def _check_alias(alias: str) -> str:
     return alias
 
 
+def inference_note(model) -> str:
+    """Empty when the model's inference pipeline takes the raw imported columns; else, for
+    people, where it starts instead and what input it expects (designer.serving.inference).
+
+    Registration goes on either way (the version still records its run, metrics and pipeline;
+    serving and bundling refuse it with the same message), and whoever registers it is told."""
+    from designer.serving.inference import InferenceError, check_inference
+    try:
+        report = check_inference(model)
+    except InferenceError as exc:       # not an MLWire inference pipeline at all
+        return str(exc)
+    if report.ok:
+        return ""
+    if not report.extra_inputs:
+        return report.message
+    return (f"{report.message} Serving and bundles refuse such a version. To serve it "
+            "from raw rows, bring those columns in before the first fitted transform (join "
+            "first, then clean, normalize or encode), so that they are part of the model's "
+            "input, and register the new run's model.")
+
+
 def _version_info(row: ModelVersionRow, model: str, tags: dict, aliases: tuple) -> ModelVersionInfo:
     return ModelVersionInfo(
         model=model, version=row.version, run_id=row.run_id, node_id=row.node_id, port=row.port,
@@ -84,6 +107,7 @@ class ModelRegistry:
         # Through the gate: only a model that loads safely is registered, and its signature
         # (raw input columns and dtypes) is read from the model itself.
         model = self._artifacts.load(artifact.sha256)
+        note = inference_note(model)
         now = utcnow()
         with self._db.session(write=True) as session:    # BEGIN IMMEDIATE: numbers never clash
             run = session.execute(select(RunRow.pipeline_name, RunRow.environment)
@@ -117,7 +141,8 @@ class ModelRegistry:
                                                value=str(value)))
             session.flush()
             session.refresh(row)
-            return _version_info(row, name, {k: str(v) for k, v in (tags or {}).items()}, ())
+            info = _version_info(row, name, {k: str(v) for k, v in (tags or {}).items()}, ())
+            return replace(info, inference_note=note)
 
     # -- reading -----------------------------------------------------------------------------
     def models(self) -> list[RegisteredModelInfo]:
@@ -284,6 +309,10 @@ class ModelRegistry:
         known = ", ".join(f"'{n}'" for n in names) or "none yet"
         return (f"There is no registered model '{name}' in this project (models: {known}). "
                 "Register one with `mlwire register PROJECT --run RUN --node NODE --name NAME`.")
+
+
+# Public, for forms that check what a person typed before anything is written.
+check_model_name, check_alias = _check_name, _check_alias
 
 
 def _tag_key(key: str) -> str:

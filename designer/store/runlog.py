@@ -15,6 +15,7 @@ from .coltypes import utcnow
 from .db import Database
 from .entities import RUN_STATUSES, NewRun
 from .errors import ProjectError
+from .metrics_json import refresh_metrics_json
 from .orm import MetricRow, MetricStepRow, RunInputRow, RunRow, RunTagRow
 from .recorder import _scalar, _NOT_SCALAR
 
@@ -50,10 +51,13 @@ def _write(conn, runs: Iterable[NewRun], batch: int) -> int:
     pid, host = os.getpid(), socket.gethostname()
 
     def flush() -> None:
+        measured = {row["run_id"] for row in buffers[MetricRow]}
         for table, rows in buffers.items():
             if rows:
                 conn.execute(_INSERTS[table], rows)
                 rows.clear()
+        if measured:        # the listing's copy of the metrics, in this same transaction
+            refresh_metrics_json(conn, measured)
 
     for run in runs:
         if run.status not in RUN_STATUSES or run.status == "running":

@@ -3,9 +3,9 @@ from .compare import DataChange, MetricDelta, RunComparison, RunSide, compare, c
 from .filterlang import FilterError, parse_filter, parse_sort
 from .graphdiff import EdgeRef, GraphDiff, NodeChange, ParamChange, diff_pipelines
 from .query import FIELDS_HELP, compile_filter, compile_sort
-from .search import count_runs, search_runs
+from .search import count_runs, search_runs, search_runs_json
 
-__all__ = ["search_runs", "count_runs", "compile_filter", "compile_sort", "parse_filter",
+__all__ = ["search_runs", "search_runs_json", "count_runs", "compile_filter", "compile_sort", "parse_filter",
            "parse_sort", "FilterError", "FIELDS_HELP", "compare", "compare_runs",
            "RunComparison", "RunSide", "MetricDelta", "DataChange", "diff_pipelines",
            "GraphDiff", "NodeChange", "EdgeRef", "ParamChange"]

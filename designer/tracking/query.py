@@ -2,7 +2,8 @@
 
 Fields: `status`, `pipeline`, `id`, `started_at`, `finished_at`, `seconds`, `error`;
 `metrics.NAME` (any evaluate node) or `metrics.NODE.NAME`; `params.NODE.PARAM` or `params.PARAM`
-(any node); `parameters.NAME` (the pipeline's own parameters); `tags.KEY`.
+(any node); `parameters.NAME` (the pipeline's own parameters); `tags.KEY`; `asset` (the runs
+that read a registered data asset: `asset = "churn"` any version, `asset = "churn:2"` one).
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from typing import Any
 from sqlalchemy import and_, exists, func, literal, not_, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from designer.store.orm import MetricRow, RunRow, RunTagRow
+from designer.store.errors import UnknownAssetError
+from designer.store.orm import (DataAssetRow, DataAssetVersionRow, MetricRow, RunInputRow, RunRow,
+                                RunTagRow)
 
 from .filterlang import (And, Compare, Field, FilterError, Node, Not, Or, parse_filter,
                          parse_sort)
@@ -28,7 +31,8 @@ _ATTRIBUTES = {
 }
 _TIMES = {"started_at", "started", "finished_at"}
 FIELDS_HELP = ("status, pipeline, id, started_at, finished_at, seconds, error, metrics.NAME, "
-               "metrics.NODE.NAME, params.NODE.PARAM, params.PARAM, parameters.NAME, tags.KEY")
+               "metrics.NODE.NAME, params.NODE.PARAM, params.PARAM, parameters.NAME, tags.KEY, "
+               "asset")
 
 
 def _json_path(*keys: str) -> str:
@@ -70,6 +74,38 @@ def _metric_match(parts: tuple[str, ...], table=MetricRow):
                table.name == ".".join(parts))
 
 
+def _read_asset(ref: Any, field: Field) -> ColumnElement:
+    """Runs that read the asset `name` (any version) or `name:3`, matched by content (sha256)."""
+    from designer.store.assets import parse_asset_ref
+    try:
+        name, version = parse_asset_ref(str(ref))
+    except UnknownAssetError as exc:
+        raise FilterError(f"{field}: {exc}") from None
+    used = (select(RunInputRow.run_id)
+            .join(DataAssetVersionRow, DataAssetVersionRow.sha256 == RunInputRow.sha256)
+            .join(DataAssetRow, DataAssetRow.id == DataAssetVersionRow.asset_id)
+            .where(DataAssetRow.name == name))
+    if version is not None:
+        used = used.where(DataAssetVersionRow.version == version)
+    return RunRow.id.in_(used)
+
+
+def _asset(field: Field, op: str, value: Any) -> ColumnElement:
+    if op == "like":
+        return RunRow.id.in_(
+            select(RunInputRow.run_id)
+            .join(DataAssetVersionRow, DataAssetVersionRow.sha256 == RunInputRow.sha256)
+            .join(DataAssetRow, DataAssetRow.id == DataAssetVersionRow.asset_id)
+            .where(DataAssetRow.name.like(value)))
+    if op == "in":
+        return or_(*(_read_asset(v, field) for v in value))
+    if op in ("=", "!=") and value is not None:
+        used = _read_asset(value, field)
+        return used if op == "=" else not_(used)
+    raise FilterError(f"{field} takes = , !=, in or like with a data asset's name, e.g. "
+                      f"{field} = \"churn\" or {field} = \"churn:2\".")
+
+
 def _check_number(field: Field, op: str, value: Any) -> None:
     values = value if op == "in" else (value,)
     for v in values:
@@ -85,6 +121,8 @@ def _compare(node: Compare) -> ColumnElement:
             value = tuple(_time(v, field) for v in value) if op == "in" else \
                 (None if value is None else _time(value, field))
         return _apply(_ATTRIBUTES[head], op, value)
+    if head in ("asset", "data") and not rest:
+        return _asset(field, op, value)
     if head == "metrics" and rest:
         if op != "like":
             _check_number(field, op, value)

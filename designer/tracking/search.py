@@ -5,7 +5,7 @@ from designer.store import Project, RunSummary
 
 from .query import compile_filter, compile_sort
 
-__all__ = ["search_runs", "count_runs"]
+__all__ = ["search_runs", "search_runs_json", "count_runs"]
 
 
 def search_runs(project: Project, filter: str | None = None, sort: str | None = None,
@@ -17,6 +17,13 @@ def search_runs(project: Project, filter: str | None = None, sort: str | None = 
     """
     return project.runs.summaries(where=compile_filter(filter), order_by=compile_sort(sort),
                                   limit=limit, offset=offset)
+
+
+def search_runs_json(project: Project, filter: str | None = None, sort: str | None = None,
+                     limit: int | None = None, offset: int = 0) -> list[str]:
+    """search_runs() as one JSON text per run (RunSummary.to_json()'s content), made by SQLite."""
+    return project.runs.json_lines(where=compile_filter(filter), order_by=compile_sort(sort),
+                                   limit=limit, offset=offset)
 
 
 def count_runs(project: Project, filter: str | None = None) -> int:

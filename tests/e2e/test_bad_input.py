@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from conftest import mlwire
+from e2e_cli import mlwire
 
 LOAD_AND_SELECT = {
     "format": "mlwire.pipeline/1", "name": "bad",

@@ -1,5 +1,5 @@
 """The output cache across processes: what a rerun recomputes, seen from `mlwire run --json`."""
-from conftest import run_json
+from e2e_cli import run_json
 
 
 def states(result):

@@ -1,7 +1,7 @@
 """The `mlwire` command's other faces: nodes, validate, export, running a project file."""
 import json
 
-from conftest import mlwire, run_json
+from e2e_cli import mlwire, run_json
 
 CORE = {"import_csv", "sample_dataset", "select_columns", "clean_missing_data", "normalize_data",
         "encode_categorical", "split_data", "apply_transformation", "logistic_regression",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from conftest import ROOT, run_json
+from e2e_cli import ROOT, run_json
 
 
 def integrity(project):

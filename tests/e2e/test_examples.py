@@ -15,7 +15,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import OneHotEncoder, RobustScaler, StandardScaler
 
-from conftest import EXAMPLES, mlwire, run_json
+from e2e_cli import EXAMPLES, mlwire, run_json
 
 
 def in_place(df, columns, fitted, expand=False):

@@ -42,6 +42,10 @@ def test_example_run_screenshot_save_and_reopen(window, qtbot, registry, tmp_pat
     assert doc.path == _private_data_dir / "examples" / "iris-clusters.pipeline.json"
     assert (_private_data_dir / "examples" / "iris.csv").exists()   # its data came along
     assert window.centre.currentWidget() is window.view
+    # the libraries for showing results load in the background just after start; a run
+    # started after that must never stall the window
+    from designer.gui.preload import wait_until_loaded
+    qtbot.waitUntil(lambda: wait_until_loaded(0), timeout=120_000)
     with Heartbeat() as heartbeat:
         with qtbot.waitSignal(window.runs.controller.finished, timeout=120_000) as blocker:
             assert window.runs.run()

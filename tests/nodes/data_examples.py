@@ -107,7 +107,8 @@ DATA_EXAMPLES: dict[str, Example] = {
     "edit_metadata": _on_source(("edit_metadata", {"columns": ["x2", "flag", "y"],
                                                    "type": "string",
                                                    "new_names": ["x2_text", "flag_text",
-                                                                 "label"]})),
+                                                                 "label"],
+                                                   "role": "ignore"})),
     "remove_duplicate_rows": _on_source(("remove_duplicate_rows", {"columns": ["color", "y"]})),
     "filter_rows": _on_source(("filter_rows", {"expression": "x1 > 2 and color in ['red', "
                                                              "'blue'] or x1 is None"})),

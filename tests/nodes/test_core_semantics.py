@@ -263,6 +263,8 @@ def test_unknown_column_is_named_with_the_available_ones(tmp_path):
      "Use Train Clustering Model"),
     (pd.DataFrame({"a": ["u", "v", "w"], "y": [0, 1, 0]}), "y", "logistic_regression",
      "Add Encode Categorical"),
+    (pd.DataFrame({"a": pd.Series([], dtype=float), "y": pd.Series([], dtype=object)}), "y",
+     "logistic_regression", "No rows reach Train Model"),
 ])
 def test_train_model_errors_are_clear(df, label, learner_id, message):
     with pytest.raises(NodeError, match=message):

@@ -119,6 +119,7 @@ def _check_table(schema: TableSchema, table: Table):
         if info.has_missing is not None:
             assert info.has_missing == bool(table.df[info.name].isna().any()), info
     assert schema.lineage == table.lineage_ids
+    assert schema.roles == table.roles     # column roles travel alike before and at run time
     assert (schema.scored is None) == (table.scored is None)
     if schema.scored is not None:
         assert (schema.scored.task, schema.scored.label, schema.scored.prediction) == \

@@ -1,6 +1,8 @@
 """The model server in a subprocess on a free 127.0.0.1 port: predictions, every refusal, fuzzing,
 memory over 1,000 requests, tokens."""
 import json
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -232,3 +234,25 @@ def test_memory_stays_flat_over_1000_requests(server, churn_rows):
     assert after - before < 8 * 1024 * 1024, (before, after)
     print(f"1000 requests in {time.perf_counter() - started:.1f} s; RSS {before >> 20} -> "
           f"{after >> 20} MiB")
+
+
+def test_a_killed_parent_leaves_no_server_behind(served):
+    """The designer SIGKILLed while serving: its model server notices and stops by itself."""
+    import psutil
+    project, _ = served
+    code = ("import sys, time\n"
+            "from designer.serving.process import ServerProcess\n"
+            "server = ServerProcess(sys.argv[1], 'iris')\n"
+            "server.start(timeout=180)\n"
+            "print(server.pid, flush=True)\n"
+            "time.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", code, str(project)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        child = psutil.Process(int(parent.stdout.readline()))
+        assert child.is_running()
+    finally:
+        parent.kill()
+        parent.wait(30)
+    child.wait(timeout=30)        # psutil.TimeoutExpired (a failure) if it serves on
+    assert not child.is_running()

@@ -1,6 +1,6 @@
 PRAGMA application_id = 1296848722;
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE artifacts (
 	sha256 TEXT NOT NULL,
@@ -138,6 +138,17 @@ CREATE TABLE node_runs (
 	CONSTRAINT fk_node_runs_run_id_runs FOREIGN KEY(run_id) REFERENCES runs (id) ON DELETE CASCADE
 );
 
+CREATE TABLE pipeline_revisions (
+	id INTEGER NOT NULL,
+	pipeline_name TEXT NOT NULL,
+	revision INTEGER NOT NULL,
+	document TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	saved_at DATETIME NOT NULL,
+	CONSTRAINT pk_pipeline_revisions PRIMARY KEY (id),
+	CONSTRAINT uq_pipeline_revisions_pipeline_name_revision UNIQUE (pipeline_name, revision)
+);
+
 CREATE TABLE pipelines (
 	id INTEGER NOT NULL,
 	name TEXT NOT NULL,
@@ -212,7 +223,7 @@ CREATE TABLE runs (
 	environment TEXT NOT NULL,
 	error TEXT DEFAULT '' NOT NULL,
 	pid INTEGER,
-	hostname TEXT,
+	hostname TEXT, metrics_json TEXT DEFAULT '{}' NOT NULL,
 	CONSTRAINT pk_runs PRIMARY KEY (id),
 	CONSTRAINT ck_runs_status CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled', 'interrupted'))
 );

@@ -12,6 +12,7 @@ import pytest
 
 from designer.store import Project
 from store_events import NODE_IDS
+from store_probes import listed_metrics, metric_rows
 from store_record_loop import record_forever
 
 KILLS = 10
@@ -21,16 +22,24 @@ pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_meth
                                 reason="needs fork and SIGKILL (POSIX)")
 
 
-def _kill_at_random(path: Path, tag: str, rng: random.Random) -> list[str]:
-    """Start a recorder process, SIGKILL it mid-work, return the run ids it reported finished."""
+def _kill_at_random(path: Path, tag: str, rng: random.Random,
+                    after_a_run: bool = False) -> list[str]:
+    """Start a recorder process, SIGKILL it mid-work, return the run ids it reported finished.
+    `after_a_run`: kill only after it reported a finished run (a busy machine can be so slow
+    that every random moment falls before the first run ends)."""
     read_fd, write_fd = os.pipe()
     child = multiprocessing.get_context("fork").Process(target=record_forever,
                                                         args=(str(path), tag, write_fd))
     child.start()
     os.close(write_fd)
     with os.fdopen(read_fd) as out:
+        first = []
         try:
-            if rng.random() < 0.3:
+            if after_a_run:
+                assert out.readline().strip() == "ready"
+                first.append(out.readline().strip())
+                time.sleep(rng.uniform(0.0, 0.25))
+            elif rng.random() < 0.3:
                 time.sleep(rng.uniform(0.0, 0.03))     # sometimes while it opens the project
             else:
                 assert out.readline().strip() == "ready"
@@ -39,8 +48,8 @@ def _kill_at_random(path: Path, tag: str, rng: random.Random) -> list[str]:
         finally:
             child.join(timeout=30)
         assert child.exitcode == -9
-        return [line.strip() for line in out.read().splitlines()
-                if line.strip() not in ("", "ready")]
+        return first + [line.strip() for line in out.read().splitlines()
+                        if line.strip() not in ("", "ready")]
 
 
 def _check_complete(project: Project, run_id: str) -> None:
@@ -59,7 +68,7 @@ def test_sigkill_at_any_moment_leaves_every_earlier_run_intact(tmp_path):
     rng = random.Random(20240601)
     reported: list[str] = []
     for kill in range(KILLS):
-        reported += _kill_at_random(path, f"k{kill}", rng)
+        reported += _kill_at_random(path, f"k{kill}", rng, after_a_run=kill == KILLS - 1)
         if not path.exists():
             continue                                # killed before the project was created
         with Project.open(path) as project:         # marks the killed run interrupted
@@ -70,6 +79,7 @@ def test_sigkill_at_any_moment_leaves_every_earlier_run_intact(tmp_path):
             for run in runs:                        # finished, killed before reporting: whole
                 if run.status in ("succeeded", "failed"):
                     _check_complete(project, run.id)
+            assert listed_metrics(project) == metric_rows(project)    # one commit wrote both
         conn = sqlite3.connect(path)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

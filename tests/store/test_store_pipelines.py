@@ -56,3 +56,27 @@ def test_what_cannot_be_saved_is_refused_with_a_reason(project):
     with pytest.raises(ProjectError, match="not JSON"):
         project.pipelines.save("p", {"when": object()})
     assert project.pipelines.names() == []
+
+
+def test_every_save_that_changes_the_pipeline_is_a_revision(project):
+    one = {"nodes": [{"id": "a", "type": "sample_dataset"}]}
+    two = {"nodes": [{"id": "a", "type": "sample_dataset"}, {"id": "b", "type": "split_data"}]}
+    project.pipelines.save("p", one)
+    project.pipelines.save("p", dict(reversed(list(one.items()))))   # same content: no revision
+    project.pipelines.save("p", two)
+    revisions = project.pipelines.revisions("p")
+    assert [(r.revision, r.nodes) for r in revisions] == [(2, 2), (1, 1)]
+    assert revisions[0].saved_at >= revisions[1].saved_at
+    assert project.pipelines.revision("p", 1) == one and project.pipelines.revision("p", 2) == two
+    with pytest.raises(UnknownPipelineError, match="has no revision 3 .revisions 1 to 2"):
+        project.pipelines.revision("p", 3)
+
+
+def test_a_deleted_pipeline_keeps_its_history_and_numbering(project):
+    project.pipelines.save("p", {"nodes": []})
+    project.pipelines.delete("p")
+    assert [r.revision for r in project.pipelines.revisions("p")] == [1]
+    project.pipelines.save("p", {"nodes": [{"id": "a", "type": "sample_dataset"}]})
+    assert [r.revision for r in project.pipelines.revisions("p")] == [2, 1]
+    with pytest.raises(UnknownPipelineError, match="no pipeline 'q'.*'p'"):
+        project.pipelines.revisions("q")

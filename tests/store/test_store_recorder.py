@@ -1,12 +1,14 @@
 """RunRecorder fed the engine's events; what the run history then shows."""
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 
 import pytest
 
 from store_events import NODE_IDS, PIPELINE, failed_run, metrics_json, succeeded_run
+from store_probes import listed_metrics, metric_rows
 from designer.engine.events import NodeCancelled, NodeFinished, NodeLog, RunFinished, RunStarted
 from designer.store import (LOG_LIMIT, NodeRunInfo, Project, ProjectError, RunInfo, RunRecorder)
 
@@ -96,6 +98,31 @@ def test_node_rows_wait_for_the_run_end_unless_the_flush_interval_passed(project
     for event in events[11:]:
         recorder(event)
     assert len(project.runs.get("r1").nodes) == 6
+
+
+def test_the_listing_shows_metrics_written_in_several_commits_and_later_tags(project):
+    now = [0.0]
+    recorder = RunRecorder(project, flush_seconds=10, clock=lambda: now[0])
+    events = succeeded_run("r1")
+    events[-1] = RunFinished("r1", "succeeded", 1.4, metrics={   # a node the events did not carry
+        "eval": metrics_json(), "cv": {"values": {"mean_accuracy": 0.91, "folds": 5}}})
+    for event in events[:-1]:
+        recorder(event)
+    assert listed_metrics(project) == {"r1": []}       # buffered, not yet committed
+    now[0] = 11.0
+    recorder(NodeLog("eval", "done\n"))
+    recorder(NodeCancelled("late"))                      # the interval passed: a commit
+    assert listed_metrics(project) == metric_rows(project)
+    assert [node for node, _ in listed_metrics(project)["r1"]] == ["eval"]
+    recorder(events[-1])
+    listed = listed_metrics(project)
+    assert listed == metric_rows(project)
+    assert listed["r1"] == [("cv", [("mean_accuracy", 0.91), ("folds", 5.0)]),
+                            ("eval", [("accuracy", 0.9333), ("balanced_accuracy", 0.93),
+                                      ("f1", 0.932), ("roc_auc", None)])]
+    project.runs.set_tag("r1", "stage", "prod")
+    [line] = map(json.loads, project.runs.json_lines())
+    assert (line["tags"], line["status"]) == ({"stage": "prod"}, "succeeded")
 
 
 def test_runs_are_listed_newest_first_with_metrics_and_can_be_filtered(project):

@@ -5,6 +5,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem
 
+from .. import theme
 from ..style import port_colour
 
 __all__ = ["EdgeItem", "wire_path"]
@@ -60,7 +61,7 @@ class EdgeItem(QGraphicsPathItem):
         width = 2.0
         if self.isSelected():
             width = 3.4
-            colour = colour.darker(125)
+            colour = colour.lighter(135) if theme.current().dark else colour.darker(125)
         elif self._hover:
             width = 2.8
         painter.setPen(QPen(colour, width, Qt.SolidLine, Qt.RoundCap))
@@ -73,8 +74,9 @@ class EdgeItem(QGraphicsPathItem):
             painter.setFont(font)
             rect = painter.fontMetrics().boundingRect(self.label).adjusted(-5, -2, 5, 2)
             rect.moveCenter(mid.toPoint())
-            painter.setPen(QPen(QColor("#d5dae1"), 1))
-            painter.setBrush(QColor("#ffffff"))
+            look = theme.current()
+            painter.setPen(QPen(QColor(look.label_border), 1))
+            painter.setBrush(QColor(look.label_bg))
             painter.drawRoundedRect(rect, 7, 7)
-            painter.setPen(QColor("#4b5563"))
+            painter.setPen(QColor(look.label_text))
             painter.drawText(rect, Qt.AlignCenter, self.label)

@@ -1,4 +1,4 @@
-"""A node card: white rounded card with a category stripe, icon, title, parameter summary, ports,
+"""A node card: a rounded card with a category stripe, icon, title, parameter summary, ports,
 run state and problem badges. Shows the model; never changes it."""
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem
 
-from .. import style
+from .. import style, theme
+from .card_chrome import paint_chrome
 from .port_item import PortItem
 
 __all__ = ["NodeItem", "NODE_WIDTH", "BODY", "PORT_ROW", "port_x"]
@@ -25,9 +26,37 @@ STATE_GLYPHS = {"queued": "…", "running": "", "done": "✓", "cached": "✓", 
                 "cancelled": "■", "skipped": "–"}
 
 
+TEXT_MIN_SCALE = 0.45   # below this zoom, cards are drawn without text (it cannot be read)
+
+
 @lru_cache(maxsize=None)
 def _category_pixmap(category: str) -> QPixmap:
     return style.category_icon(category).pixmap(18, 18)
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[QFont, QFont, QFont]:
+    """Title, summary and port-label fonts, made once (a QFont per paint showed up in profiles)."""
+    title = QFont()
+    title.setPointSizeF(9.5)
+    title.setWeight(QFont.DemiBold)
+    small = QFont()
+    small.setPointSizeF(7.8)
+    tiny = QFont()
+    tiny.setPointSizeF(7.2)
+    return title, small, tiny
+
+
+@lru_cache(maxsize=4096)
+def _elided(text: str, font: int, width: float) -> str:
+    return QFontMetricsF(_fonts()[font]).elidedText(text, Qt.ElideRight, width)
+
+
+@lru_cache(maxsize=None)
+def _card_shape(height: float) -> QPainterPath:
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(0, 0, NODE_WIDTH, height), 8, 8)
+    return path
 
 
 class NodeItem(QGraphicsItem):
@@ -66,11 +95,20 @@ class NodeItem(QGraphicsItem):
 
     def set_state(self, state: str, progress: float = 0.0, message: str = "") -> None:
         repaint_card = "failed" in (state, self.state)   # border colour and message change
+        before = self.shown_summary()
         self.state, self.progress, self.state_message = state, progress, message
+        repaint_card = repaint_card or self.shown_summary() != before  # live progress text
         self._update_tooltip()
         if repaint_card:
             self.update()
         self.badge.update()     # cheap: the cached card is not re-rendered for progress
+
+    def shown_summary(self) -> str:
+        """The line under the title: a failure, a running node's progress message (e.g.
+        AutoML's trials done, best so far and time left), else the parameter summary."""
+        if self.state in ("failed", "running") and self.state_message:
+            return self.state_message
+        return self.summary or self.node_id
 
     def set_problems(self, problems: list[tuple[str, str]]) -> None:
         self.problems = list(problems)
@@ -103,9 +141,7 @@ class NodeItem(QGraphicsItem):
         return QRectF(-10, -12, NODE_WIDTH + 10 + right, self.height + 24)
 
     def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addRoundedRect(QRectF(0, 0, NODE_WIDTH, self.height), 8, 8)
-        return path
+        return _card_shape(self.height)
 
     def itemChange(self, change, value):
         scene = self.scene()
@@ -117,72 +153,43 @@ class NodeItem(QGraphicsItem):
         return super().itemChange(change, value)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
+        look = theme.current()
+        border = "failed" if self.state == "failed" else \
+            "selected" if self.isSelected() else "normal"
+        paint_chrome(painter, NODE_WIDTH, self.height, self.body_top, BODY, bool(self.outputs),
+                     self.node_type.category, border)
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setRenderHint(QPainter.TextAntialiasing)
-        card = QRectF(0, 0, NODE_WIDTH, self.height)
-        # soft shadow
-        painter.setPen(Qt.NoPen)
-        for i, alpha in enumerate((18, 10, 5)):
-            painter.setBrush(QColor(20, 30, 50, alpha))
-            painter.drawRoundedRect(card.adjusted(-i, 1 - i, i, 3 + i), 9 + i, 9 + i)
-        selected = self.isSelected()
-        border = style.CARD_SELECTED if selected else style.CARD_BORDER
-        if self.state == "failed":
-            border = QColor(style.STATE_COLOURS["failed"])
-        painter.setPen(QPen(border, 2 if selected or self.state == "failed" else 1))
-        painter.setBrush(style.CARD_BG)
-        painter.drawRoundedRect(card, 8, 8)
-        # category stripe
-        clip = QPainterPath()
-        clip.addRoundedRect(card, 8, 8)
-        painter.save()
-        painter.setClipPath(clip)
-        painter.fillRect(QRectF(0, 0, 5, self.height), style.category_colour(self.node_type.category))
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < TEXT_MIN_SCALE:
+            self._paint_problems(painter, _fonts()[1])   # too small to read: shapes only
+            return
         top = self.body_top
-        painter.restore()
         painter.drawPixmap(QPointF(14, top + 7), _category_pixmap(self.node_type.category))
-        # title and summary
-        title_font = QFont(painter.font())
-        title_font.setPointSizeF(9.5)
-        title_font.setWeight(QFont.DemiBold)
+        title_font, small, tiny = _fonts()
         painter.setFont(title_font)
-        painter.setPen(style.TEXT)
+        painter.setPen(QColor(look.text))
         text_w = NODE_WIDTH - 40 - 26
-        title = QFontMetricsF(title_font).elidedText(self.title, Qt.ElideRight, text_w)
-        painter.drawText(QRectF(38, top + 5, text_w, 20), Qt.AlignLeft | Qt.AlignVCenter, title)
-        small = QFont(painter.font())
-        small.setPointSizeF(7.8)
-        small.setWeight(QFont.Normal)
+        painter.drawText(QRectF(38, top + 5, text_w, 20), Qt.AlignLeft | Qt.AlignVCenter,
+                         _elided(self.title, 0, text_w))
         painter.setFont(small)
-        painter.setPen(style.TEXT_MUTED)
-        summary = self.summary or self.node_id
-        if self.state == "failed" and self.state_message:   # the failure, on the card itself
-            painter.setPen(QColor(style.STATE_COLOURS["failed"]))
-            summary = self.state_message
-        summary = QFontMetricsF(small).elidedText(summary, Qt.ElideRight, NODE_WIDTH - 62)
+        painter.setPen(QColor(look.text_muted))
+        if self.state in ("failed", "running") and self.state_message:  # on the card itself
+            painter.setPen(QColor(style.STATE_COLOURS[self.state]))
         painter.drawText(QRectF(38, top + 24, NODE_WIDTH - 48, 16), Qt.AlignLeft | Qt.AlignVCenter,
-                         summary)
+                         _elided(self.shown_summary(), 1, NODE_WIDTH - 62))
         # port labels, next to their circles
-        tiny = QFont(small)
-        tiny.setPointSizeF(7.2)
         painter.setFont(tiny)
-        painter.setPen(QColor("#6b7585"))
+        painter.setPen(QColor(look.text_muted))
         for ports, y in ((self.inputs, 1.5), (self.outputs, self.height - PORT_ROW - 1)):
             span = NODE_WIDTH / (len(ports) + 1)
             for port in ports.values():
                 painter.drawText(QRectF(port.x() - span / 2, y, span, PORT_ROW),
                                  Qt.AlignCenter, port.name)
-        if self.inputs or self.outputs:
-            painter.setPen(QPen(QColor("#eef0f3"), 1))
-            if self.inputs:
-                painter.drawLine(QPointF(6, top), QPointF(NODE_WIDTH - 1, top))
-            if self.outputs:
-                painter.drawLine(QPointF(6, top + BODY), QPointF(NODE_WIDTH - 1, top + BODY))
         if self.comment:
             italic = QFont(small)
             italic.setItalic(True)
             painter.setFont(italic)
-            painter.setPen(style.TEXT_MUTED)
+            painter.setPen(QColor(look.text_muted))
             painter.drawText(QRectF(NODE_WIDTH + 10, top, 180, BODY),
                              Qt.AlignLeft | Qt.AlignVCenter | Qt.TextWordWrap, self.comment)
         self._paint_problems(painter, small)
@@ -211,7 +218,7 @@ class NodeItem(QGraphicsItem):
         severity = "error" if any(s == "error" for s, _ in self.problems) else "warning"
         colour = QColor(style.SEVERITY_COLOURS[severity])
         centre = QPointF(NODE_WIDTH - 2, 0)
-        painter.setPen(QPen(QColor("#ffffff"), 2))
+        painter.setPen(QPen(QColor(theme.current().card_bg), 2))   # a ring parting it from the card
         painter.setBrush(colour)
         painter.drawEllipse(centre, 8, 8)
         bold = QFont(font)

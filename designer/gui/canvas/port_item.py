@@ -5,6 +5,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
+from .. import theme
 from ..style import port_colour
 
 __all__ = ["PortItem", "PORT_RADIUS"]
@@ -61,9 +62,10 @@ class PortItem(QGraphicsItem):
             painter.setBrush(halo)
             painter.drawEllipse(QPointF(0, 0), r + 4, r + 4)
         if self.state == "incompatible":
-            colour = QColor("#c9ced6")
+            colour = QColor(theme.current().port_refused)
         painter.setPen(QPen(colour, 2))
-        painter.setBrush(colour if (self.connected or self.state == "target") else QColor("#ffffff"))
+        filled = self.connected or self.state == "target"
+        painter.setBrush(colour if filled else QColor(theme.current().port_fill))
         if self.optional and not self.connected:
             painter.setPen(QPen(colour, 1.6, Qt.DashLine))
         painter.drawEllipse(QPointF(0, 0), r, r)

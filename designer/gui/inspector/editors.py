@@ -1,5 +1,5 @@
 """One editor widget per parameter declaration kind (numbers, choices, booleans, paths, columns,
-text/JSON); each emits `edited(value, merge)` and shows values set from outside."""
+code, text/JSON); each emits `edited(value, merge)` and shows values set from outside."""
 from __future__ import annotations
 
 import json
@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog
 from designer.model import binding_name
 from nodes import params as P
 
-__all__ = ["ParamEditor", "make_editor"]
+from .code_editor import CodeEditor, error_line_of
+
+__all__ = ["ParamEditor", "CodeParamEditor", "make_editor"]
 
 _INT_LIMIT = 2 ** 31 - 1
 
@@ -32,6 +34,9 @@ class ParamEditor(QWidget):
 
     def set_columns(self, names: list[str] | None) -> None:
         """Column names known on the param's input port (None: not known before running)."""
+
+    def set_problem(self, message: str) -> None:
+        """The checker's (or the last run's) message about this parameter ('' when none)."""
 
     def _emit(self, value, merge: bool = True) -> None:
         self.edited.emit(value, merge)
@@ -142,6 +147,52 @@ class TextEditor(ParamEditor):
             text = json.dumps(value)
         if self.line.text() != text:
             self.line.setText(text)
+
+
+class CodeParamEditor(ParamEditor):
+    """Code (a String declared with `code="python"` or `"sql"`): every keystroke is an edit,
+    merged into one undo step while typing; the line a problem names is marked."""
+
+    wide = True   # the inspector gives it the form's full width
+
+    def __init__(self, param, parent=None):
+        super().__init__(param, parent)
+        self.editor = CodeEditor(language=param.code)
+        self.editor.setMinimumHeight(220)
+        self.editor.setToolTip(f"{param.code.upper() if param.code == 'sql' else 'Python'} code."
+                               " Tab indents by 4 spaces; Ctrl+Z undoes edits like any other.")
+        self.layout_.addWidget(self.editor)
+        self._setting = False
+        self._lines = self.editor.blockCount()
+        self.editor.textChanged.connect(self._typed)
+
+    def _typed(self) -> None:
+        if self._setting:
+            return
+        # Typing within a line merges into one undo step; a line break (added or removed) is a
+        # step of its own, and the typing after it the next one.
+        lines = self.editor.blockCount()
+        merge, self._lines = lines == self._lines, lines
+        self._emit(self.editor.toPlainText(), merge)
+
+    def set_value(self, value) -> None:
+        text = "" if value is None else str(value)
+        if self.editor.toPlainText() == text:
+            return
+        cursor = self.editor.textCursor()
+        position = cursor.position()
+        self._setting = True
+        try:
+            self.editor.setPlainText(text)
+        finally:
+            self._setting = False
+        self._lines = self.editor.blockCount()
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(position, len(text)))
+        self.editor.setTextCursor(cursor)
+
+    def set_problem(self, message: str) -> None:
+        self.editor.set_error_line(error_line_of(message))
 
 
 class PathEditor(TextEditor):
@@ -270,6 +321,8 @@ def make_editor(param, value, base_dir=None) -> ParamEditor:
         editor = ColumnEditor(param)
     elif isinstance(param, P.Columns):
         editor = ColumnsEditor(param)
+    elif isinstance(param, P.String) and param.code:
+        editor = CodeParamEditor(param)
     else:
         editor = TextEditor(param)
     editor.set_value(value)

@@ -13,6 +13,7 @@ from designer.model import (EdgeAdded, EdgeRemoved, NodeCommentChanged, NodeRemo
 from .. import commands
 from ..style import category_icon
 from .editors import ParamEditor, make_editor
+from .range_editor import RangeEditor, is_ranges_param
 
 __all__ = ["InspectorPanel"]
 
@@ -52,6 +53,7 @@ class InspectorPanel(QScrollArea):
         self.rows: dict[str, _ParamRow] = {}
         self._unsubscribe = None
         self._pushing: str | None = None
+        self.failure_box = None
         self._refresh = QTimer(self, singleShot=True, interval=120)
         self._refresh.timeout.connect(self.refresh_checks)
         self._show_empty()
@@ -83,6 +85,7 @@ class InspectorPanel(QScrollArea):
         self.setWidget(label)
 
     def _build(self) -> None:
+        self.failure_box = None
         pipeline: Pipeline = self.document.pipeline
         node = pipeline.node(self.node_id)
         node_type = pipeline.node_type(self.node_id)
@@ -120,7 +123,11 @@ class InspectorPanel(QScrollArea):
         self.rows = {}
         for param in node_type.params:
             value = node.params.get(param.name, None if param.required else param.default)
-            editor = make_editor(param, value, self.document.base_dir)
+            if is_ranges_param(node_type, param, value):   # Tune's ranges: a table, not JSON
+                editor = RangeEditor(param)
+                editor.set_value(value)
+            else:
+                editor = make_editor(param, value, self.document.base_dir)
             editor.edited.connect(lambda v, merge, name=param.name: self._edited(name, v, merge))
             row = _ParamRow(param, editor)
             row.reset.clicked.connect(lambda _=False, name=param.name: self._reset(name))
@@ -128,7 +135,11 @@ class InspectorPanel(QScrollArea):
             label = QLabel(param.title + (" *" if param.required else ""))
             label.setToolTip(f"{param.doc}\n\nAccepts {param.full_description()}."
                              if param.doc else f"Accepts {param.full_description()}.")
-            pform.addRow(label, row)
+            if getattr(editor, "wide", False):     # code: the label above, the full width below
+                pform.addRow(label)
+                pform.addRow(row)
+            else:
+                pform.addRow(label, row)
             self.rows[param.name] = row
         outer.addLayout(pform)
         if node_type.doc:
@@ -162,6 +173,8 @@ class InspectorPanel(QScrollArea):
         self._outer.insertWidget(2, box)
         box.show()
         self.failure_box = box
+        for row in self.rows.values():      # e.g. a script's failing line, marked in its code
+            row.editor.set_problem(message)
 
     # -- edits go to the undo stack ---------------------------------------------------------
     def _edited(self, name: str, value, merge: bool) -> None:
@@ -231,4 +244,8 @@ class InspectorPanel(QScrollArea):
             if port is not None and info is not None:
                 schema = info.inputs.get(port)
                 row.editor.set_columns(list(schema.names) if hasattr(schema, "names") else None)
+            if hasattr(row.editor, "set_input_schemas"):   # the range editor: learner's params
+                row.editor.set_input_schemas(info.inputs if info is not None else {})
             row.show_error(errors.get(name, ""))
+            if name in errors or self.failure_box is None:
+                row.editor.set_problem(errors.get(name, ""))

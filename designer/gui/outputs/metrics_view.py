@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from .. import theme
 from ..style import icon
 
 __all__ = ["MetricsViewer"]
@@ -126,7 +127,7 @@ class MetricsViewer(QWidget):
                 self.table.setItem(r, c, item)
 
     def _curve_plot(self, kind: str, entries, two: bool):
-        plot = pg.PlotWidget(background="w")
+        plot = pg.PlotWidget(background=theme.current().plot_bg)
         plot.showGrid(x=True, y=True, alpha=0.2)
         plot.addLegend(offset=(-10, 10) if kind == "roc" else (10, 10))
         axes = CURVE_AXES.get(kind)
@@ -175,7 +176,7 @@ class MetricsViewer(QWidget):
         else:
             labels, values = [], matrix
         values = np.asarray(values, float)
-        plot = pg.PlotWidget(background="w")
+        plot = pg.PlotWidget(background=theme.current().plot_bg)
         image = pg.ImageItem(values.T)
         image.setColorMap(pg.colormap.get("Blues", source="matplotlib")
                           if _has_matplotlib() else pg.colormap.get("viridis"))

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QHeaderView, QLabel, QSplitter, QTableView, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from .. import theme
 from .table_model import DataFrameModel
 
 __all__ = ["TableViewer", "column_stats"]
@@ -42,7 +43,7 @@ class TableViewer(QWidget):
         self.stats.setEditTriggers(QTableWidget.NoEditTriggers)
         self.stats.setSelectionBehavior(QTableWidget.SelectRows)
         self.stats.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget(background=theme.current().plot_bg)
         self.plot.setMaximumHeight(160)
         self.caption = QLabel()
         self.caption.setProperty("role", "muted")
