@@ -20,6 +20,8 @@ def create_app(argv: list[str] | None = None):
     app.setFont(font)
     from . import theme
     app.setStyleSheet(theme.stylesheet(theme.LIGHT))   # the window applies the stored choice
+    from .gc_guard import install_gui_thread_gc
+    install_gui_thread_gc()         # Qt objects must never be freed by a worker thread's GC
     return app
 
 

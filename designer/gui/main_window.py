@@ -17,6 +17,7 @@ from .actions import make_actions
 from .canvas import CanvasView
 from .checking import LiveChecker
 from .document import Document
+from .gc_guard import install_gui_thread_gc
 from .inspector import InspectorPanel
 from .models_panel import ModelsPanel, open_register_dialog
 from .outputs import OutputPanel
@@ -36,6 +37,7 @@ class MainWindow(QMainWindow):
     def __init__(self, registry=None, settings: QSettings | None = None,
                  autosave_ms: int | None = None):
         super().__init__()
+        install_gui_thread_gc()     # also when a test or embedder made the QApplication itself
         self.registry = registry or default_registry
         self.settings = settings or QSettings("MLWire", "Designer")
         self.document: Document | None = None

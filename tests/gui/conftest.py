@@ -92,3 +92,11 @@ def _clear_clipboard_at_exit(qapp):
     """Mime data left on the offscreen clipboard crashes the interpreter's exit."""
     yield
     qapp.clipboard().clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _gc_on_the_gui_thread(qapp):
+    """As the app does (create_app): cycles are collected on the GUI thread only, whatever the
+    test builds (some tests make widgets without a window or create_app)."""
+    from designer.gui.gc_guard import install_gui_thread_gc
+    install_gui_thread_gc()
