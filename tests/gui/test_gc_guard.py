@@ -22,14 +22,17 @@ def test_cycles_made_garbage_in_a_worker_are_collected_on_the_gui_thread(qtbot):
     assert not gc.isenabled()
     _Cycle.freed_on.clear()
 
+    kept = []
+
     def worker():
         for _ in range(50):
             _Cycle()                        # garbage cycles...
-        junk = [[i] for i in range(200_000)]   # ...and far more allocations than a GC threshold
-        del junk
+        # ...and, kept alive, far more new objects than the collector's threshold
+        kept.append([[i] for i in range(200_000)])
     thread = threading.Thread(target=worker, name="worker")
     thread.start()
     thread.join()
     assert _Cycle.freed_on == []            # nothing collected on the worker thread
     qtbot.waitUntil(lambda: len(_Cycle.freed_on) == 50, timeout=5000)
     assert set(_Cycle.freed_on) == {threading.main_thread().name}
+    kept.clear()
