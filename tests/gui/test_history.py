@@ -1,7 +1,7 @@
 """File → Pipeline History: each Save that changed the pipeline is a revision; open an old one."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from designer.gui import files
 from designer.gui.history_dialog import HistoryDialog
@@ -37,5 +37,4 @@ def test_a_pipeline_file_has_no_history_and_says_how_to_get_one(window):  # noqa
     window.show_history()
     dialog = window.history_dialog
     assert dialog.table.isHidden() and not dialog.open_button.isEnabled()
-    assert any("saved in a project" in label.text()
-               for label in dialog.findChildren(type(dialog.layout().itemAt(0).widget())))
+    assert any("saved in a project" in label.text() for label in dialog.findChildren(QLabel))
