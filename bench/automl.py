@@ -144,6 +144,7 @@ def flaml(train, test, label, task, metric, budget, python: str) -> dict | None:
 
 
 def run(budgets=(30, 60), names=DATASETS, python=FLAML_PYTHON) -> str:
+    load_at_start = os.getloadavg()[0]
     rows = []
     for name in names:
         df, label, task, metric = load(name)
@@ -160,18 +161,18 @@ def run(budgets=(30, 60), names=DATASETS, python=FLAML_PYTHON) -> str:
                   f"{ours['seconds']:.1f} s), flaml "
                   + (f"{theirs['score']:.4f}" if theirs else "-")
                   + f", best default {best_name} {base[best_name]:.4f}", file=sys.stderr)
-    return report(rows)
+    return report(rows, load_at_start)
 
 
-def report(rows) -> str:
+def report(rows, load_at_start: float) -> str:
     lines = [f"## AutoML quality under a time budget ({date.today()}, {machine()})", "",
              "Held-out score (25% test rows, seed 0) after searching the training rows for the "
              "budget; higher is better. `mlwire` is designer.automl.run_search (what the AutoML "
              "node runs), `flaml` is FLAML's AutoML in its own environment; defaults are "
              "scikit-learn's (LogisticRegression/Ridge after StandardScaler). Trials: "
              "candidates fully validated within the budget; seconds: wall clock, refit "
-             "included. The machine was shared with other work while this ran (load 4-6 on "
-             "2 cores), which cuts the trials every contestant gets.", "",
+             f"included. Load average when the run started: {load_at_start:.1f} on 2 cores "
+             "(other work on the machine cuts the trials every contestant gets).", "",
              "| data set | metric | budget s | best default | MLWire | trials | seconds | FLAML | "
              "FLAML trials | MLWire winner |",
              "|---|---|---|---|---|---|---|---|---|---|"]

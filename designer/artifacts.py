@@ -73,11 +73,26 @@ def dump_model(model) -> bytes:
     })
 
 
-def load_model(data: bytes, expected_sha256: str):
-    """The Model in `data`, after checking its hash and that it holds only trusted types."""
+def load_model(data: bytes, expected_sha256: str, *, keep: bool = False):
+    """The Model in `data`, after checking its hash and that it holds only trusted types.
+
+    keep: also keep the loaded model in the user's signed model cache (designer/model_cache.py),
+    whose copy a later keep=True load of the same bytes takes instead of the slow gated load.
+    """
     if sha256_of(data) != expected_sha256:
         raise UnsafeModelError("The model's bytes do not match the sha256 recorded when it was "
                                "saved: the file was changed or damaged, so it is not loaded.")
+    if keep:
+        from designer import model_cache
+        model = model_cache.load(expected_sha256)
+        if model is None:
+            model = _load_through_gate(data)
+            model_cache.store(expected_sha256, model)
+        return model
+    return _load_through_gate(data)
+
+
+def _load_through_gate(data: bytes):
     import skops.io as sio
     from skops.io.exceptions import UntrustedTypesFoundException
     from nodes.values import Model

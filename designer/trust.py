@@ -69,11 +69,8 @@ class GuardedNode:
 
 def store_path() -> Path:
     """The trust store file: <user data dir>/trust.json (MLWIRE_DATA_DIR overrides the folder)."""
-    override = os.environ.get("MLWIRE_DATA_DIR")
-    if override:
-        return Path(override) / "trust.json"
-    from platformdirs import user_data_dir
-    return Path(user_data_dir("mlwire", appauthor=False)) / "trust.json"
+    from designer.userdata import data_dir
+    return data_dir() / "trust.json"
 
 
 def _guarded_params(type_id: str) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ import numpy as np
 from nodes.automl_ops import describe_candidate, fit_candidate
 from nodes.ops import DataError
 
-from .ensemble import select_ensemble
+from .ensemble import select_ensemble, significantly_better
 from .evaluate import Problem
 from .guardrails import Prepared, prepare
 from .scoring import (CLASSIFICATION_METRICS, REGRESSION_METRICS, default_metric,
@@ -118,6 +118,9 @@ class _Search:
         self.trials: list[dict] = []
         self.oof: dict[int, np.ndarray] = {}
         self.eval_index = np.concatenate([test for _, test in folds])
+        self.fold_sizes = [len(test) for _, test in folds]
+        self.test_train_ratio = float(np.mean([len(test) / max(len(train), 1)
+                                               for train, test in folds]))
         self.learners = eligible_learners(prep.task, len(prep.y), settings.learners)
         self.seen: set[str] = set()
         self.fold_seconds: dict[str, list[float]] = {}
@@ -217,7 +220,8 @@ class _Search:
             # The pin logged is the winner as _finish would choose it now (what a killed
             # search leaves behind): the top score, or a default within noise of it.
             choice, _ = prefer_default_within_noise(
-                [t for t in self.trials if t["status"] == "ok"], self.sign)
+                [t for t in self.trials if t["status"] == "ok"], self.sign,
+                self.test_train_ratio)
             if choice is not None and choice["trial"] != self._logged:
                 self._logged = choice["trial"]
                 self.log(f"best so far: trial {choice['trial']}, {self.metric} "
@@ -383,7 +387,7 @@ def _finish(search: _Search, settings: Settings, prep: Prepared, metric: str, va
     search.settle()
     ok = [t for t in search.trials if t["status"] == "ok"]
     ensemble = None
-    winner_trial, reason = prefer_default_within_noise(ok, search.sign)
+    winner_trial, reason = prefer_default_within_noise(ok, search.sign, search.test_train_ratio)
     if reason:
         search.log(reason + "\n")
     if winner_trial is None:
@@ -396,9 +400,20 @@ def _finish(search: _Search, settings: Settings, prep: Prepared, metric: str, va
     winner = search.pin(winner_trial)
     if settings.ensembling and len(ok) >= 2:
         chosen = select_ensemble(ok, search.oof, y[search.eval_index], prep.task, metric,
-                                 prep.classes)
+                                 prep.classes, search.fold_sizes)
+        if chosen is not None and winner_trial.get("fold_scores"):
+            # chosen on the very folds it is scored on, so its score flatters it: like a tuned
+            # variant against a default, it must beat the single winner by more than the noise
+            better, margin = significantly_better(chosen[2], winner_trial["fold_scores"],
+                                                  search.sign, search.test_train_ratio)
+            if not better:
+                search.log(f"An ensemble scored {chosen[1]:.5f}, but is not significantly "
+                           f"better than {winner_trial['candidate']} "
+                           f"({winner_trial['score']:.5f}; margin needed {margin:.5f}); the "
+                           "single candidate is kept.\n")
+                chosen = None
         if chosen is not None:
-            weights, value = chosen
+            weights, value, _ = chosen
             members = [t for t in ok if t["trial"] in weights]
             refit = sum(search.refit_estimate(t) for t in members) / 2
             left = started + settings.time_budget - time.monotonic()
@@ -427,29 +442,44 @@ def _finish(search: _Search, settings: Settings, prep: Prepared, metric: str, va
                         search.best_over_time, reason if not winner.get("ensemble") else "")
 
 
-def prefer_default_within_noise(ok: list[dict], sign: float) -> tuple[dict | None, str]:
+def prefer_default_within_noise(ok: list[dict], sign: float,
+                                test_train_ratio: float = 0.25) -> tuple[dict | None, str]:
     """(the winner among validated trials, why it is not simply the top score).
 
     The top score among many tuned variants is the maximum of noisy estimates, so it flatters
-    its trial; a learner's default was not selected that way. When the top trial beats the best
-    default by less than one standard error of their per-fold differences (the same folds, so
-    paired), the default is kept: as good within noise, simpler, and less overfitted to the
-    folds."""
+    its trial; a learner's default was not selected that way. So a default is the reference:
+    the linear model's (the simplest) when it was validated, else the best default. A trial
+    replaces it only when it is significantly better on the same folds (corrected resampled
+    t-test, see ensemble.significantly_better); the best scoring such trial wins."""
     if not ok:
         return None, ""
     top = max(ok, key=lambda t: (sign * t["score"], -t["trial"]))
     defaults = [t for t in ok if t.get("default")]
-    if top.get("default") or not defaults:
+    if not defaults:
         return top, ""
-    default = max(defaults, key=lambda t: (sign * t["score"], -t["trial"]))
-    a, b = np.asarray(top["fold_scores"], float), np.asarray(default["fold_scores"], float)
-    if len(a) < 2 or len(a) != len(b):
-        return top, ""  # holdout: no spread to judge noise by
-    gain = sign * (a - b)
-    noise = float(np.std(gain)) / math.sqrt(len(gain) - 1)
-    if float(np.mean(gain)) > noise:
+    linear = [t for t in defaults if t.get("learner") == "linear"]
+    reference = linear[0] if linear else \
+        max(defaults, key=lambda t: (sign * t["score"], -t["trial"]))
+    better = []
+    for t in ok:
+        if t is not reference:
+            wins, margin = significantly_better(t["fold_scores"], reference["fold_scores"],
+                                                sign, test_train_ratio)
+            if wins:
+                better.append(t)
+            if t is top:
+                top_margin = margin
+    if not better:
+        if top is reference:
+            return top, ""
+        return reference, (f"Kept the default {reference['candidate']} (trial "
+                           f"{reference['trial']}, {reference['score']:.5f}): no candidate is "
+                           f"significantly better on the same folds; the top score "
+                           f"{top['score']:.5f} (trial {top['trial']}) is within the noise "
+                           f"({top_margin:.5f}).")
+    winner = max(better, key=lambda t: (sign * t["score"], -t["trial"]))
+    if winner is top:
         return top, ""
-    return default, (f"Kept the default {default['candidate']} (trial {default['trial']}, "
-                     f"{default['score']:.5f}): the top score {top['score']:.5f} (trial "
-                     f"{top['trial']}) is better by less than the fold-to-fold noise "
-                     f"({noise:.5f}).")
+    return winner, (f"Chose trial {winner['trial']} ({winner['score']:.5f}), significantly "
+                    f"better than the default {reference['candidate']} on the same folds; the "
+                    f"top score {top['score']:.5f} (trial {top['trial']}) is not.")

@@ -38,12 +38,8 @@ def cache_key(type_id: str, version: int, params: dict, inputs: dict[str, tuple[
 
 def secret_key() -> bytes:
     """This user's cache-signing key, created on first use (readable by the user only)."""
-    override = os.environ.get("MLWIRE_DATA_DIR")
-    if override:
-        folder = Path(override)
-    else:
-        from platformdirs import user_data_dir
-        folder = Path(user_data_dir("mlwire", appauthor=False))
+    from designer.userdata import data_dir
+    folder = data_dir()
     path = folder / "cache.key"
     try:
         key = path.read_bytes()

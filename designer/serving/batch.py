@@ -24,7 +24,8 @@ from .validation import PREDICTION, PROBABILITY_PREFIX, RequestError, check_fram
 
 __all__ = ["score_file", "BatchError", "BatchResult", "ProgressBar", "DEFAULT_CHUNK_ROWS"]
 
-DEFAULT_CHUNK_ROWS = 100_000
+DEFAULT_CHUNK_ROWS = 50_000
+THREADS = 2         # the model's own threads (OpenMP, BLAS) while a chunk is scored
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 
 
@@ -163,6 +164,67 @@ class _Writer:
         self.partial.unlink(missing_ok=True)
 
 
+def _checked_chunks(chunks, schema: dict, source: Path, in_fmt: str):
+    """(chunk, first line, fraction read, checked frame, warnings) per chunk of the file."""
+    for chunk, first, fraction in chunks:
+        def line_of(i, first=first):
+            return first + i
+        try:
+            X, notes = check_frame(chunk, schema, line_of)
+        except RequestError as exc:
+            where = "line" if in_fmt == "csv" else "row"
+            message = exc.message.replace("Line ", f"{where.capitalize()} ", 1)
+            raise BatchError(f"'{source}': {message}") from exc
+        yield chunk, first, fraction, X, notes
+
+
+class _ReadAhead:
+    """Iterate `items` one step ahead in a thread: the next chunk is read and checked while this
+    one is scored (the model's predict releases the GIL). Errors arrive in order; close() stops
+    the thread when the consumer gives up early (an error, a cancel)."""
+
+    def __init__(self, items):
+        import queue
+        import threading
+        self._queue = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(items,), daemon=True,
+                                        name="batch-read-ahead")
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        import queue
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                pass
+        return False
+
+    def _run(self, items) -> None:
+        try:
+            for item in items:
+                if not self._put(("item", item)):
+                    return
+            self._put(("end", None))
+        except BaseException as exc:        # handed to the consumer, raised there
+            self._put(("error", exc))
+
+    def __iter__(self):
+        while True:
+            kind, value = self._queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def score_file(pipeline, schema: dict, source, target, *, chunk_rows: int = DEFAULT_CHUNK_ROWS,
                progress=None) -> BatchResult:
     """Score every row of `source` into `target` (see the module doc). `progress(fraction, rows)`
@@ -184,17 +246,10 @@ def score_file(pipeline, schema: dict, source, target, *, chunk_rows: int = DEFA
     started = time.perf_counter()
     classes = [str(c) for c in (schema.get("classes") or [])]
     scorer = scorer_for(pipeline, schema)   # the server's exact-match fast path, when it applies
+    checked = _ReadAhead(_checked_chunks(chunks, schema, source, in_fmt))
     try:
-        with threadpool_limits(1):     # chunks are scored one after the other, as in the app
-            for chunk, first, fraction in chunks:
-                def line_of(i, first=first):
-                    return first + i
-                try:
-                    X, notes = check_frame(chunk, schema, line_of)
-                except RequestError as exc:
-                    where = "line" if in_fmt == "csv" else "row"
-                    message = exc.message.replace("Line ", f"{where.capitalize()} ", 1)
-                    raise BatchError(f"'{source}': {message}") from exc
+        with threadpool_limits(THREADS):
+            for chunk, first, fraction, X, notes in checked:
                 warning_count += len(notes)
                 warnings.extend(notes[: max(0, 20 - len(warnings))])
                 try:
@@ -215,6 +270,7 @@ def score_file(pipeline, schema: dict, source, target, *, chunk_rows: int = DEFA
                     progress(fraction, rows)
         writer.commit()
     except BaseException:
+        checked.close()
         writer.abort()
         raise
     if rows == 0:

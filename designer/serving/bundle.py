@@ -3,7 +3,8 @@
     DIR/model.skops        the model file, byte for byte as registered (its sha256 in model.json)
     DIR/model.json         model reference, sha256, input schema, policies, environment
     DIR/serve.py           the scoring app's entry point (FastAPI + uvicorn), no MLWire import
-    DIR/scoring/           app.py, validation.py, fastpath.py: copied from designer/serving
+    DIR/scoring/           app.py, validation.py, fastpath.py, fast_trees.py: copied from
+                           designer/serving
     DIR/nodes/ops.py       MLWire's column step code, copied as `mlwire export` pastes it, so
                            that the model's `nodes.ops.ColumnStep` steps load
     DIR/requirements.txt   the versions this MLWire runs with, pinned
@@ -29,7 +30,7 @@ __all__ = ["write_bundle", "BundleResult", "BundleError", "REQUIREMENTS"]
 
 HERE = Path(__file__).resolve().parent
 OPS_SOURCE = HERE.parents[1] / "nodes" / "ops.py"
-COPIED = ("app.py", "validation.py", "fastpath.py")
+COPIED = ("app.py", "validation.py", "fastpath.py", "fast_trees.py")
 REQUIREMENTS = ("fastapi", "starlette", "pydantic", "uvicorn", "h11", "anyio", "pandas",
                 "numpy", "scikit-learn", "scipy", "joblib", "threadpoolctl", "skops")
 

@@ -16,6 +16,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .fast_trees import fast_trees
 from .validation import RequestError, predict_with_proba, rows_to_frame
 
 __all__ = ["CompiledPipeline", "compile_pipeline", "probe_rows", "scorer_for"]
@@ -164,7 +165,7 @@ class CompiledPipeline:
                 and used[0][1].func is None)):
             raise NotCompilable("feature selection is not a plain passthrough")
         self.features = [str(c) for c in used[0][2]]
-        self.estimator = steps[-1][1]
+        self.estimator = fast_trees(steps[-1][1]) or steps[-1][1]
         self.classes_ = getattr(self.estimator, "classes_", None)
 
     def transform(self, X):

@@ -59,9 +59,16 @@ class ServerProcess:
             env[TOKEN_ENV] = self.token
         env["PYTHONPATH"] = os.pathsep.join([str(_ROOT)] + [p for p in env.get(
             "PYTHONPATH", "").split(os.pathsep) if p])
+        # Resolve the reference here: a wrong name fails at once, and the child, given the
+        # version, can start from the model cache without opening the project (quicker).
+        from .source import resolve_version
+        try:
+            resolved = ["--resolved", resolve_version(self.project, self.model).to_json()]
+        except Exception as exc:
+            raise ServingError(f"The model server did not start: {exc}") from exc
         # stdin is a pipe we never write to: it closes when this process ends, however it
         # ends, and the child then stops (--exit-with-parent), so no server outlives the app.
-        proc = self._proc = subprocess.Popen(self._cmd, stdout=subprocess.PIPE,
+        proc = self._proc = subprocess.Popen(self._cmd + resolved, stdout=subprocess.PIPE,
                                              stderr=self._log, stdin=subprocess.PIPE, env=env,
                                              cwd=str(_ROOT))
         line = self._first_line(proc, timeout)

@@ -44,11 +44,16 @@ class Prepared:
 
 
 def prepare(project, spec: str, *, unknown_categories: str | None = None,
-            extra_columns: str = "ignore") -> Prepared:
-    """Resolve, load (through the gate), check and describe the model to serve."""
+            extra_columns: str = "ignore", resolved=None) -> Prepared:
+    """Resolve, load (through the gate), check and describe the model to serve.
+
+    resolved: the source.ModelInfo that `spec` already resolved to (by the parent process)."""
     from .inference import InferenceError, check_inference, input_schema
-    from .source import resolve_model
-    model, info = resolve_model(project, spec)
+    from .source import load_resolved, resolve_model
+    if resolved is not None:
+        model, info = load_resolved(project, resolved), resolved
+    else:
+        model, info = resolve_model(project, spec)
     report = check_inference(model)
     if not report.ok:
         raise InferenceError(f"Model {info.ref} cannot be served from raw rows: {report.message}")
@@ -68,7 +73,9 @@ def check_address(host: str, token: str | None) -> None:
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on (host, port); port 0 picks a free port."""
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto must say TCP: asyncio sets TCP_NODELAY only on sockets that do, and without it
+    # every keep-alive answer waits ~40 ms for the client's delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host.strip("[]"), port))
@@ -135,6 +142,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--unknown-categories", choices=("warn", "reject", "accept"))
     p.add_argument("--extra-columns", choices=("ignore", "reject"), default="ignore")
     p.add_argument("--allowed-host", action="append", default=[])
+    p.add_argument("--resolved", metavar="JSON",
+                   help="the version --model means, resolved by the parent (source.ModelInfo)")
     p.add_argument("--exit-with-parent", action="store_true",
                    help="stop when standard input closes (the parent process ended)")
     return p
@@ -163,8 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     token = os.environ.get(TOKEN_ENV) or None
     try:
         check_address(args.host, token)
+        from .source import ModelInfo
+        resolved = ModelInfo.from_json(args.resolved) if args.resolved else None
         prepared = prepare(args.project, args.model, unknown_categories=args.unknown_categories,
-                           extra_columns=args.extra_columns)
+                           extra_columns=args.extra_columns, resolved=resolved)
     except Exception as exc:     # reported to the parent as one JSON line, then exit 2
         print(json.dumps({"error": str(exc)}), flush=True)
         return 2

@@ -1,6 +1,7 @@
 """Scoring requests checked against a model's input schema, and the predictions they get.
 
-Self-contained on purpose (standard library, numpy and pandas only; no MLWire import):
+Self-contained on purpose (standard library, numpy, pandas and the sibling fast_trees.py only;
+no MLWire import):
 `mlwire bundle` copies this file into a bundle's scoring app, which runs without MLWire.
 
 The schema is the JSON dict that designer/serving/inference.py's input_schema() builds. Every
@@ -12,6 +13,8 @@ import math
 
 import numpy as np
 import pandas as pd
+
+from .fast_trees import fast_trees
 
 __all__ = ["RequestError", "parse_json_body", "rows_to_frame", "check_frame", "predict_rows",
            "predict_frame", "PREDICTION", "PROBABILITY_PREFIX", "MAX_BODY_BYTES"]
@@ -139,15 +142,24 @@ def _series(values, column, kind):
     return pd.array(values, dtype=dtype)
 
 
+def _unknown_positions(values, categories):
+    """Positions of the non-null values that are not among `categories`."""
+    if len(values) <= 64:           # a request: a set lookup beats pandas' set-up
+        known = set(categories)
+        return [i for i, v in enumerate(values) if not (
+            v is None or v in known or (isinstance(v, float) and math.isnan(v)))]
+    values = np.asarray(values, dtype=object)      # a batch chunk: one vectorised pass
+    known = pd.Series(values, dtype=object).isin(list(categories)).to_numpy()
+    return np.flatnonzero(~pd.isna(values) & ~known).tolist()
+
+
 def _unknown(values, column, policy, warnings, row_offset=0, line_of=None):
     categories = column.get("categories")
     if not categories or policy == "accept":
         return
-    known = set(categories)
     name = column["name"]
-    for i, v in enumerate(values):
-        if v is None or v in known or (isinstance(v, float) and math.isnan(v)):
-            continue
+    for i in _unknown_positions(values, categories):
+        v = values[i]
         where = f"line {line_of(i)}" if line_of else f"Row {i + row_offset}"
         if policy == "reject":
             shown = ", ".join(repr(c) for c in categories[:20])
@@ -298,7 +310,7 @@ def check_frame(df, schema, line_of=None):
             if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
                 s = s.astype(str).where(~isna, None)   # e.g. codes a CSV reader took for numbers
             values = s.to_numpy(dtype=object, na_value=None)
-            _unknown(list(values), column, policies.get("unknown_categories", "warn"),
+            _unknown(values, column, policies.get("unknown_categories", "warn"),
                      warnings, line_of=line_of)
             out[name] = pd.array(values, dtype=column["dtype"]) if column["dtype"] != "object" \
                 else np.where(isna, np.nan, values)
@@ -330,13 +342,19 @@ def predict_frame(pipeline, X, schema):
 
 # scikit-learn classifiers whose predict() is classes_[argmax(predict_proba())] by construction:
 # for them one probability pass gives both answers (predicting twice doubles the scoring time).
+# HistGradientBoosting decides on its raw score instead; fast_trees gives it one pass too.
 LABEL_IS_ARGMAX_OF_PROBA = frozenset({
-    "HistGradientBoostingClassifier", "RandomForestClassifier", "ExtraTreesClassifier",
-    "DecisionTreeClassifier", "ExtraTreeClassifier"})
+    "RandomForestClassifier", "ExtraTreesClassifier", "DecisionTreeClassifier",
+    "ExtraTreeClassifier"})
 
 
 def predict_with_proba(estimator, Xt):
     """(predictions, probabilities) of a fitted classifier on transformed rows."""
+    if hasattr(estimator, "predict_both"):
+        return estimator.predict_both(Xt)
+    trees = fast_trees(estimator)
+    if trees is not None:
+        return trees.predict_both(Xt)
     probabilities = estimator.predict_proba(Xt)
     kind = type(estimator)
     if kind.__name__ in LABEL_IS_ARGMAX_OF_PROBA and kind.__module__.startswith("sklearn."):

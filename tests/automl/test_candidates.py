@@ -148,3 +148,12 @@ def test_register_candidate_command(recorded):
                           "--run", run_id, "--candidate", "99", "--name", "x"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "no candidate with rank 99" in bad.stderr
+
+
+def test_the_linear_default_is_the_reference_a_richer_default_must_beat():
+    linear = {**_trial(1, [0.990, 0.995, 0.985, 0.992, 0.996], default=True), "learner": "linear"}
+    svm = {**_trial(2, [0.996, 0.990, 0.994, 0.991, 0.997], default=True), "learner": "svm"}
+    winner, reason = prefer_default_within_noise([linear, svm], 1.0)
+    assert winner is linear and "significantly better" in reason
+    strong = {**_trial(3, [0.999, 0.999, 0.997, 0.998, 0.999], default=True), "learner": "rf"}
+    assert prefer_default_within_noise([linear, svm, strong], 1.0) == (strong, "")

@@ -73,3 +73,30 @@ def test_cli_predict(served, tmp_path):
                            "--model", "churn@champion", "-i", str(bad), "-o",
                            str(tmp_path / "o.csv")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "Line 3, column 'tenure_months'" in done.stderr
+
+
+def test_a_cancel_mid_file_stops_reading_ahead_and_leaves_no_output(churn, served, tmp_path):
+    import threading
+    _, folder = served
+    out = tmp_path / "scored.csv"
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(fraction, rows):
+        if rows >= 400:
+            raise Cancelled
+    with pytest.raises(Cancelled):
+        score_file(churn.model.pipeline, churn.schema, folder / "churn.csv", out,
+                   chunk_rows=200, progress=progress)
+    assert not out.exists() and not list(tmp_path.glob(".scored.csv.partial"))
+    assert not [t for t in threading.enumerate() if t.name == "batch-read-ahead"]
+
+
+def test_unknown_categories_in_a_file_are_counted_with_their_lines(churn, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text(HEADER + GOOD * 100 + "12,70.5,weekly,card,2,no\n" + GOOD * 100)
+    result = score_file(churn.model.pipeline, churn.schema, source, tmp_path / "out.csv")
+    assert result.warning_count == 1
+    (note,) = result.warnings
+    assert (note["column"], note["line"], note["value"]) == ("contract", 102, "weekly")

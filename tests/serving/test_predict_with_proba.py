@@ -2,8 +2,7 @@
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
-from sklearn.ensemble import (ExtraTreesClassifier, HistGradientBoostingClassifier,
-                              RandomForestClassifier)
+from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier
 from sklearn.svm import SVC
 from sklearn.tree import DecisionTreeClassifier
 
@@ -11,7 +10,6 @@ from designer.serving.validation import LABEL_IS_ARGMAX_OF_PROBA, predict_with_p
 
 
 @pytest.mark.parametrize("estimator", [
-    HistGradientBoostingClassifier(max_iter=20, random_state=0),
     RandomForestClassifier(n_estimators=15, random_state=0),
     ExtraTreesClassifier(n_estimators=15, random_state=0),
     DecisionTreeClassifier(random_state=0),

@@ -1,0 +1,100 @@
+"""HistGradientBoosting prediction for a few rows, all trees walked at once with numpy.
+
+Self-contained on purpose (numpy only; bundles copy it next to fastpath.py).
+
+scikit-learn predicts a fitted HistGradientBoosting model tree by tree: for one row, its 100 trees
+cost 100 calls through Python and OpenMP, about 2 ms. Here the nodes of every tree are stacked in
+flat arrays and one numpy step moves every (row, tree) pair down one level, so a request costs a
+few dozen numpy calls. The leaf values are then added in scikit-learn's own order (baseline, then
+tree by tree), so the raw scores are the same floats. Larger inputs (batch scoring) go to
+scikit-learn, whose compiled loop is faster there, and so do models with categorical splits.
+Either way predictions and probabilities come from one pass over the trees. fastpath's probe
+still compares the result bit for bit with the real pipeline before it is used.
+"""
+import numpy as np
+
+__all__ = ["FastTrees", "fast_trees"]
+
+MAX_ROWS = 64       # above this, scikit-learn's own (OpenMP) predict is faster
+
+
+class FastTrees:
+    """predict / predict_proba / predict_both of a fitted HistGradientBoosting model."""
+
+    def __init__(self, estimator):
+        self.estimator = estimator
+        self.classes_ = getattr(estimator, "classes_", None)
+        self.is_classifier = self.classes_ is not None
+        self.n_columns = estimator.n_trees_per_iteration_
+        trees = [(k, p) for iteration in estimator._predictors for k, p in enumerate(iteration)]
+        nodes = [p.nodes for _, p in trees]
+        offsets = np.cumsum([0] + [len(n) for n in nodes[:-1]])
+        flat = np.concatenate(nodes)
+        owner = np.repeat(offsets, [len(n) for n in nodes])
+        self.roots = offsets.astype(np.intp)
+        self.tree_column = [k for k, _ in trees]
+        self.feature = flat["feature_idx"].astype(np.intp)
+        self.threshold = flat["num_threshold"]
+        self.missing_left = flat["missing_go_to_left"].astype(bool)
+        self.is_leaf = flat["is_leaf"].astype(bool)
+        self.value = flat["value"]
+        # children are numbered within their tree: make them positions in the flat arrays
+        self.left = np.where(self.is_leaf, 0, flat["left"] + owner).astype(np.intp)
+        self.right = np.where(self.is_leaf, 0, flat["right"] + owner).astype(np.intp)
+        self.depth = int(flat["depth"].max()) if len(flat) else 0
+        self.baseline = estimator._baseline_prediction
+        # categorical splits need scikit-learn's bitsets: those models always take its path
+        categorical = getattr(estimator, "is_categorical_", None)
+        self.walkable = categorical is None or not categorical.any()
+
+    def raw(self, X):
+        """The summed leaf values, shape (rows, trees per iteration), as scikit-learn's."""
+        if len(X) > MAX_ROWS or not self.walkable:
+            return self.estimator._raw_predict(X)
+        X = np.asarray(X, dtype=np.float64)
+        n = X.shape[0]
+        node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
+        rows = np.arange(n)[:, None]
+        for _ in range(self.depth):
+            inner = ~self.is_leaf[node]
+            if not inner.any():
+                break
+            x = X[rows, self.feature[node]]
+            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
+            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+        leaves = self.value[node]
+        out = np.zeros((n, self.n_columns), dtype=self.baseline.dtype, order="F")
+        out += self.baseline
+        for t, k in enumerate(self.tree_column):      # scikit-learn's order of addition
+            out[:, k] += leaves[:, t]
+        return out
+
+    def _label(self, raw):
+        """scikit-learn's rule: raw > 0 for two classes (a tie is class 0), else the argmax."""
+        encoded = (raw.ravel() > 0).astype(int) if raw.shape[1] == 1 else np.argmax(raw, axis=1)
+        return self.classes_[encoded]
+
+    def predict_proba(self, X):
+        return self.estimator._loss.predict_proba(self.raw(X))
+
+    def predict_both(self, X):
+        """(predictions, probabilities) from one pass; probabilities is None for a regressor."""
+        raw = self.raw(X)
+        if not self.is_classifier:
+            return self.estimator._loss.link.inverse(raw.ravel()), None
+        return self._label(raw), self.estimator._loss.predict_proba(raw)
+
+    def predict(self, X):
+        return self.predict_both(X)[0]
+
+
+def fast_trees(estimator):
+    """A FastTrees for a fitted scikit-learn HistGradientBoosting model, else None."""
+    kind = type(estimator)
+    if kind.__name__ not in ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor") \
+            or not kind.__module__.startswith("sklearn."):
+        return None
+    try:
+        return FastTrees(estimator)
+    except (AttributeError, KeyError, ValueError):     # another scikit-learn layout
+        return None

@@ -1,0 +1,84 @@
+"""The numpy tree walk for a few rows gives scikit-learn's HistGradientBoosting answers exactly."""
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification, make_regression
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+from sklearn.linear_model import LogisticRegression
+
+from designer.serving.fast_trees import MAX_ROWS, fast_trees
+from designer.serving.validation import predict_with_proba
+
+
+def _with_missing(X, seed=0):
+    X = X.copy()
+    rng = np.random.default_rng(seed)
+    X[rng.random(X.shape) < 0.1] = np.nan       # trains missing-value directions too
+    return X
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_classifier_walk_equals_sklearn_bit_for_bit(n_classes):
+    X, y = make_classification(n_samples=800, n_features=8, n_informative=5,
+                               n_classes=n_classes, random_state=n_classes)
+    X = _with_missing(X)
+    labels = np.array(["no", "yes", "maybe"])[y]
+    model = HistGradientBoostingClassifier(max_iter=40, random_state=0).fit(X[:600], labels[:600])
+    fast = fast_trees(model)
+    assert fast.walkable
+    rows = X[600:600 + MAX_ROWS]
+    np.testing.assert_array_equal(fast.raw(rows), model._raw_predict(rows))
+    predictions, probabilities = fast.predict_both(rows)
+    np.testing.assert_array_equal(predictions, model.predict(rows))
+    np.testing.assert_array_equal(probabilities, model.predict_proba(rows))
+    one = X[700:701]
+    np.testing.assert_array_equal(fast.predict_proba(one), model.predict_proba(one))
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_regressor_walk_equals_sklearn_bit_for_bit(loss):
+    X, y = make_regression(n_samples=600, n_features=6, noise=5, random_state=0)
+    if loss == "poisson":
+        y = np.exp(y / y.std())
+    X = _with_missing(X, seed=1)
+    model = HistGradientBoostingRegressor(loss=loss, max_iter=30, random_state=0).fit(X[:500], y[:500])
+    fast = fast_trees(model)
+    predictions, probabilities = fast.predict_both(X[500:520])
+    assert probabilities is None
+    np.testing.assert_array_equal(predictions, model.predict(X[500:520]))
+
+
+def test_a_raw_score_of_exactly_zero_is_the_first_class_as_in_sklearn():
+    X, y = make_classification(n_samples=300, n_features=4, random_state=3)
+    model = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y)
+    fast = fast_trees(model)
+    # cancel the score on purpose: sklearn says raw > 0 is class 1, so 0 is class 0
+    assert list(fast._label(np.zeros((2, 1)))) == [model.classes_[0]] * 2
+
+
+def test_categorical_splits_and_large_inputs_use_sklearns_own_pass():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.integers(0, 5, 500), rng.normal(size=500)]).astype(float)
+    y = (X[:, 0] % 2 == 0) ^ (X[:, 1] > 0.5)
+    model = HistGradientBoostingClassifier(categorical_features=[0], max_iter=20,
+                                           random_state=0).fit(X, y)
+    fast = fast_trees(model)
+    assert not fast.walkable
+    predictions, probabilities = fast.predict_both(X[:10])
+    np.testing.assert_array_equal(predictions, model.predict(X[:10]))
+    np.testing.assert_array_equal(probabilities, model.predict_proba(X[:10]))
+    many = np.repeat(X, 3, axis=0)
+    assert len(many) > MAX_ROWS
+    np.testing.assert_array_equal(fast.predict(many), model.predict(many))
+
+
+def test_other_estimators_are_not_taken():
+    X, y = make_classification(n_samples=100, random_state=0)
+    assert fast_trees(LogisticRegression().fit(X, y)) is None
+
+
+def test_one_pass_labels_for_gradient_boosting_follow_its_raw_score_rule():
+    X, y = make_classification(n_samples=400, random_state=4)
+    model = HistGradientBoostingClassifier(max_iter=10, random_state=0).fit(X[:300], y[:300])
+    predictions, probabilities = predict_with_proba(model, X[300:])
+    np.testing.assert_array_equal(predictions, model.predict(X[300:]))
+    np.testing.assert_array_equal(probabilities, model.predict_proba(X[300:]))

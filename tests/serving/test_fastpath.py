@@ -1,0 +1,50 @@
+"""The server's compiled path through a model answers exactly as the model's own Pipeline."""
+import numpy as np
+import pandas as pd
+
+from designer.serving.fast_trees import FastTrees
+from designer.serving.fastpath import CompiledPipeline, probe_rows, scorer_for
+from designer.serving.validation import predict_frame, rows_to_frame
+
+from .helpers import json_rows
+
+
+def _frame(rows, schema):
+    accepting = {**schema, "policies": {**schema.get("policies", {}),
+                                        "unknown_categories": "accept"}}
+    return rows_to_frame({"rows": rows}, accepting)[0]
+
+
+def test_churn_model_compiles_with_its_trees_walked_in_numpy(churn):
+    scorer = scorer_for(churn.model.pipeline, churn.schema)
+    assert isinstance(scorer, CompiledPipeline)
+    assert isinstance(scorer.estimator, FastTrees)
+
+
+def test_compiled_answers_equal_the_pipeline_row_by_row(churn, churn_rows):
+    pipeline, schema = churn.model.pipeline, churn.schema
+    scorer = scorer_for(pipeline, schema)
+    # real rows, and rows with nulls and unseen categories, one at a time as requests come
+    rows = json_rows(churn_rows.head(30)) + probe_rows(schema, n=20)
+    for row in rows:
+        X = _frame([row], schema)
+        predictions, probabilities = predict_frame(scorer, X, schema)
+        np.testing.assert_array_equal(predictions, pipeline.predict(X))
+        np.testing.assert_array_equal(probabilities, pipeline.predict_proba(X))
+
+
+def test_a_large_chunk_takes_sklearns_pass_with_the_same_answers(churn, churn_rows):
+    pipeline, schema = churn.model.pipeline, churn.schema
+    scorer = scorer_for(pipeline, schema)
+    X = _frame(json_rows(pd.concat([churn_rows] * 3)), schema)
+    predictions, probabilities = predict_frame(scorer, X, schema)
+    np.testing.assert_array_equal(predictions, pipeline.predict(X))
+    np.testing.assert_array_equal(probabilities, pipeline.predict_proba(X))
+
+
+def test_a_pipeline_with_other_steps_is_served_as_it_is(churn):
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+    pipeline = churn.model.pipeline
+    odd = Pipeline([("identity", FunctionTransformer()), *pipeline.steps])
+    assert scorer_for(odd, churn.schema) is odd
