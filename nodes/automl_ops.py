@@ -12,6 +12,7 @@ or an ensemble of such specs:
 """
 import importlib
 
+import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
@@ -155,12 +156,23 @@ def _short(value):
     return str(value)
 
 
+def _refit_sample(pin, X, y):
+    """All rows, or the pin's `refit_rows` of them (a refit cut short to keep the time budget),
+    drawn with the pin's seed so that a rebuild from the pin fits on the same rows."""
+    n = pin.get("refit_rows")
+    if not n or n >= len(X):
+        return X, y
+    keep = np.sort(np.random.default_rng(pin.get("seed", 0)).permutation(len(X))[:n])
+    return X.iloc[keep], (y.iloc[keep] if hasattr(y, "iloc") else np.asarray(y)[keep])
+
+
 def fit_candidate(pin, X, y):
     """The pinned candidate (a leaderboard entry: spec, features, numeric, categorical, seed)
     fitted on rows X (its feature columns are picked by name) and labels y; an ensemble's
     members are fitted two at a time, in threads."""
     from threadpoolctl import threadpool_limits
     model = build_candidate(pin["spec"], pin["numeric"], pin["categorical"], pin.get("seed", 0))
+    X, y = _refit_sample(pin, X, y)
     if pin["spec"].get("ensemble"):
         from joblib import parallel_config
         # two members at a time, one core each: OpenMP pools inside threads oversubscribe

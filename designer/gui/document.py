@@ -19,11 +19,14 @@ from .project_link import ProjectLink, is_project_file, project_beside
 __all__ = ["Document", "project_pipeline_names"]
 
 
-def project_pipeline_names(path: str | Path) -> list[str]:
-    """The pipelines saved in a project file (to ask which one to open)."""
+def project_pipeline_names(path: str | Path) -> tuple[list[str], tuple[str, ...]]:
+    """(the pipelines saved in a project file, to ask which one to open; the project's notices).
+
+    Not read-only: a project from an older MLWire is upgraded here (a backup copy is kept), and
+    the notices say so, for the window to tell the user."""
     from designer.store import Project
-    with Project.open(path, read_only=True) as project:
-        return project.pipelines.names()
+    with Project.open(path) as project:
+        return project.pipelines.names(), project.notices
 
 
 class Document(QObject):

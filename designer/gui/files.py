@@ -84,10 +84,11 @@ def open_path(window, path, confirm: bool = True, pipeline_name: str | None = No
     if confirm and not confirm_discard(window):
         return False
     path = Path(path)
+    notices: tuple[str, ...] = ()
     try:
-        if path.name.endswith(".mlw") and pipeline_name is None:
-            names = project_pipeline_names(path)
-            if len(names) > 1:
+        if path.name.endswith(".mlw"):
+            names, notices = project_pipeline_names(path)
+            if len(names) > 1 and pipeline_name is None:
                 pipeline_name, ok = QInputDialog.getItem(
                     window, "Open pipeline", f"{path.name} holds several pipelines. Open:",
                     names, 0, False)
@@ -100,6 +101,8 @@ def open_path(window, path, confirm: bool = True, pipeline_name: str | None = No
     window.set_document(document)
     window.recent.add(path)
     window.show_message(f"Opened {path}")
+    if notices:     # e.g. upgraded from an older file format, with where the backup is
+        QMessageBox.information(window, "Project opened", "\n\n".join(notices))
     return True
 
 

@@ -4,6 +4,8 @@ The input is read in chunks (`chunk_rows` rows at a time: pandas' chunked CSV re
 pyarrow's Parquet batches), each chunk checked against the model's input schema exactly as the
 server checks request rows (validation.check_frame), scored, and appended to the output, which
 is written to a hidden partial file and renamed into place only when every row is scored.
+A thread reads, checks and transforms the next chunk while the model predicts the current one
+(its compiled predict releases the GIL), and the model may use THREADS threads of its own.
 Output columns: the input's columns, then `scored_label` and, for classifiers,
 `scored_probability_<class>` per class (the names Score Model uses).
 
@@ -20,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fastpath import scorer_for
-from .validation import PREDICTION, PROBABILITY_PREFIX, RequestError, check_frame, predict_frame
+from .validation import (PREDICTION, PROBABILITY_PREFIX, RequestError, check_frame,
+                         predict_features, transform_frame)
 
 __all__ = ["score_file", "BatchError", "BatchResult", "ProgressBar", "DEFAULT_CHUNK_ROWS"]
 
@@ -164,8 +167,14 @@ class _Writer:
         self.partial.unlink(missing_ok=True)
 
 
-def _checked_chunks(chunks, schema: dict, source: Path, in_fmt: str):
-    """(chunk, first line, fraction read, checked frame, warnings) per chunk of the file."""
+def _unscorable(source: Path, in_fmt: str, first: int, exc: Exception) -> BatchError:
+    return BatchError(f"'{source}': the model could not score the rows from "
+                      f"{'line' if in_fmt == 'csv' else 'row'} {first} on: {exc}")
+
+
+def _prepared_chunks(chunks, scorer, schema: dict, source: Path, in_fmt: str):
+    """(chunk, first line, fraction read, the estimator's input, warnings) per chunk: read,
+    checked and transformed, everything before the model's own predict."""
     for chunk, first, fraction in chunks:
         def line_of(i, first=first):
             return first + i
@@ -175,12 +184,16 @@ def _checked_chunks(chunks, schema: dict, source: Path, in_fmt: str):
             where = "line" if in_fmt == "csv" else "row"
             message = exc.message.replace("Line ", f"{where.capitalize()} ", 1)
             raise BatchError(f"'{source}': {message}") from exc
-        yield chunk, first, fraction, X, notes
+        try:
+            features = transform_frame(scorer, X)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise _unscorable(source, in_fmt, first, exc) from exc
+        yield chunk, first, fraction, features, notes
 
 
 class _ReadAhead:
-    """Iterate `items` one step ahead in a thread: the next chunk is read and checked while this
-    one is scored (the model's predict releases the GIL). Errors arrive in order; close() stops
+    """Iterate `items` one step ahead in a thread: the next chunk is read, checked and
+    transformed while this one is predicted (the model's predict releases the GIL). Errors arrive in order; close() stops
     the thread when the consumer gives up early (an error, a cancel)."""
 
     def __init__(self, items):
@@ -246,18 +259,16 @@ def score_file(pipeline, schema: dict, source, target, *, chunk_rows: int = DEFA
     started = time.perf_counter()
     classes = [str(c) for c in (schema.get("classes") or [])]
     scorer = scorer_for(pipeline, schema)   # the server's exact-match fast path, when it applies
-    checked = _ReadAhead(_checked_chunks(chunks, schema, source, in_fmt))
+    checked = _ReadAhead(_prepared_chunks(chunks, scorer, schema, source, in_fmt))
     try:
         with threadpool_limits(THREADS):
-            for chunk, first, fraction, X, notes in checked:
+            for chunk, first, fraction, features, notes in checked:
                 warning_count += len(notes)
                 warnings.extend(notes[: max(0, 20 - len(warnings))])
                 try:
-                    predictions, probabilities = predict_frame(scorer, X, schema)
+                    predictions, probabilities = predict_features(scorer, features, schema)
                 except (ValueError, TypeError, KeyError) as exc:
-                    raise BatchError(f"'{source}': the model could not score the rows from "
-                                     f"{'line' if in_fmt == 'csv' else 'row'} {first} on: "
-                                     f"{exc}") from exc
+                    raise _unscorable(source, in_fmt, first, exc) from exc
                 out = chunk.copy()
                 out[PREDICTION] = predictions
                 if probabilities is not None:

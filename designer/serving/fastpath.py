@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .fast_trees import fast_trees
-from .validation import RequestError, predict_with_proba, rows_to_frame
+from .validation import RequestError, rows_to_frame
 
 __all__ = ["CompiledPipeline", "compile_pipeline", "probe_rows", "scorer_for"]
 
@@ -202,13 +202,6 @@ class CompiledPipeline:
     def predict_proba(self, X):
         return self._call("predict_proba", X)
 
-    def predict_both(self, X):
-        """(predictions, probabilities) from one pass through the transforms."""
-        M = self.transform(X)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="X does not have valid feature names")
-            return predict_with_proba(self.estimator, M)
-
 
 def probe_rows(schema, n=12):
     """Rows exercising every column: categories, unknowns, numbers of all signs, and nulls."""
@@ -240,12 +233,14 @@ def compile_pipeline(pipeline, probe=None):
         if probe is not None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                expected = pipeline.predict(probe)
-                got = compiled.predict(probe)
-                if not np.array_equal(np.asarray(expected), np.asarray(got)):
+                # the pipeline's own answers; transformed once (what Pipeline.predict does)
+                estimator = pipeline.steps[-1][1]
+                Xt = pipeline[:-1].transform(probe)
+                if not np.array_equal(np.asarray(estimator.predict(Xt)),
+                                      np.asarray(compiled.predict(probe))):
                     return None
-                if hasattr(pipeline, "predict_proba") and compiled.classes_ is not None:
-                    if not np.array_equal(pipeline.predict_proba(probe),
+                if hasattr(estimator, "predict_proba") and compiled.classes_ is not None:
+                    if not np.array_equal(estimator.predict_proba(Xt),
                                           compiled.predict_proba(probe)):
                         return None
         return compiled

@@ -10,6 +10,7 @@ message for people; the rules and policies are listed in docs/serving.md.
 """
 import json
 import math
+from warnings import catch_warnings, filterwarnings
 
 import numpy as np
 import pandas as pd
@@ -332,12 +333,26 @@ def predict_frame(pipeline, X, schema):
 
     `pipeline` is the model's sklearn Pipeline, or a fastpath.CompiledPipeline for it.
     """
-    if schema.get("task") != "classification" or not hasattr(pipeline, "predict_proba"):
-        return pipeline.predict(X), None
-    if hasattr(pipeline, "predict_both"):
-        return pipeline.predict_both(X)
-    Xt = pipeline[:-1].transform(X)
-    return predict_with_proba(pipeline.steps[-1][1], Xt)
+    return predict_features(pipeline, transform_frame(pipeline, X), schema)
+
+
+def _final_estimator(pipeline):      # a fastpath.CompiledPipeline keeps it as .estimator
+    return pipeline.estimator if hasattr(pipeline, "estimator") else pipeline.steps[-1][1]
+
+
+def transform_frame(pipeline, X):
+    """predict_frame's first half: the rows in X as the final estimator's input."""
+    return pipeline.transform(X) if hasattr(pipeline, "estimator") else pipeline[:-1].transform(X)
+
+
+def predict_features(pipeline, Xt, schema):
+    """predict_frame's second half: (predictions, probabilities or None) for transformed rows."""
+    estimator = _final_estimator(pipeline)
+    with catch_warnings():     # the compiled path hands over a plain array
+        filterwarnings("ignore", message="X does not have valid feature names")
+        if schema.get("task") != "classification" or not hasattr(estimator, "predict_proba"):
+            return estimator.predict(Xt), None
+        return predict_with_proba(estimator, Xt)
 
 
 # scikit-learn classifiers whose predict() is classes_[argmax(predict_proba())] by construction:

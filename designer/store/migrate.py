@@ -103,5 +103,5 @@ def upgrade_project_file(path: Path, from_revision: int) -> tuple[Path, str]:
     notice = (f"Upgraded '{path.name}' from file format revision {from_revision} to "
               f"{head_revision()}; the previous file was kept as '{backup.name}'. Older versions "
               "of MLWire open that copy, not the upgraded file.")
-    log.warning(notice)
+    log.info(notice)            # shown by the caller (project.notices), not twice
     return backup, notice

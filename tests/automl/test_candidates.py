@@ -157,3 +157,38 @@ def test_the_linear_default_is_the_reference_a_richer_default_must_beat():
     assert winner is linear and "significantly better" in reason
     strong = {**_trial(3, [0.999, 0.999, 0.997, 0.998, 0.999], default=True), "learner": "rf"}
     assert prefer_default_within_noise([linear, svm, strong], 1.0) == (strong, "")
+
+
+def test_a_pin_with_refit_rows_rebuilds_on_the_same_rows(wine):
+    from nodes.automl_ops import fit_candidate
+    result = run_search(wine, "target", Settings(time_budget=120, max_trials=2, workers=1,
+                                                 folds=3, learners=["decision_tree"],
+                                                 ensembling=False))
+    X, y = wine.drop(columns="target"), wine["target"]
+    pin = {**result.winner, "refit_rows": 100}
+    first, again = fit_candidate(pin, X, y), fit_candidate(pin, X, y)
+    assert first[-1].tree_.n_node_samples[0] == 100         # the root saw 100 rows
+    np.testing.assert_array_equal(first.predict_proba(X), again.predict_proba(X))
+    whole = fit_candidate(result.winner, X, y)
+    assert whole[-1].tree_.n_node_samples[0] == len(X)
+
+
+def test_a_refit_that_would_overrun_the_budget_takes_fewer_rows_or_a_quicker_candidate():
+    from designer.automl.search import _plan_refit, _Search
+
+    class Fake:                       # 1,000 rows, folds of 800 training rows
+        prep = type("P", (), {"y": np.zeros(1000)})()
+        folds = [(np.arange(800), np.arange(800, 1000))]
+        sign, test_train_ratio = 1.0, 0.25
+        refit_estimate = _Search.refit_estimate
+
+    slow = {**_trial(2, [0.95]), "fit_seconds": 8.0, "candidate": "slow"}
+    quick = {**_trial(3, [0.90]), "fit_seconds": 1.0, "candidate": "quick"}
+    search = Fake()
+    assert _plan_refit(search, [slow, quick], slow, 60.0) == (slow, None, "")
+    # all rows: 8 s x 1.25 x 1.5 = 15 s; 800 rows: 8 s x 1.2 = 9.6 s fits in 12 s
+    choice, rows, why = _plan_refit(search, [slow, quick], slow, 12.0)
+    assert choice is slow and 800 <= rows < 1000 and "refitted on" in why
+    # not even the validated 800 rows fit: the quick candidate instead, on all rows
+    choice, rows, why = _plan_refit(search, [slow, quick], slow, 5.0)
+    assert (choice, rows) == (quick, None) and "quick (trial 3" in why

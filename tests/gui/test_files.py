@@ -37,6 +37,23 @@ def test_new_project_then_save_into_it(window, tmp_path):  # noqa: F811
         assert [n["type"] for n in project.pipelines.get("study")["nodes"]] == ["sample_dataset"]
 
 
+def test_opening_a_project_from_an_older_mlwire_upgrades_it_and_says_so(window, tmp_path,  # noqa: F811
+                                                                        monkeypatch):
+    import shutil
+    from pathlib import Path
+    from designer.gui import files
+    fixture = Path(__file__).resolve().parents[1] / "store" / "fixtures" / "schema-0002.mlw"
+    path = tmp_path / "old.mlw"
+    shutil.copyfile(fixture, path)
+    told = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: told.append("warning: " + a[2]))
+    assert files.open_path(window, path, confirm=False, pipeline_name="iris-species")
+    assert len(told) == 1 and "Upgraded 'old.mlw' from file format revision 2" in told[0]
+    assert (tmp_path / "old.mlw.bak-2").exists()
+    assert window.document.is_project and "old.mlw" in window.windowTitle()
+
+
 def test_autosave_recovery_and_clean_exit(window, qtbot, registry, tmp_path,  # noqa: F811
                                           monkeypatch, _private_data_dir):
     from designer.gui.main_window import MainWindow
