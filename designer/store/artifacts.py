@@ -83,9 +83,10 @@ class ArtifactStore:
                                        "project.")
         return data
 
-    def load(self, sha256: str):
-        """The Model (nodes.values.Model) in a kept file, through the one safe gate."""
-        return load_model(self.read(sha256), sha256)
+    def load(self, sha256: str, *, keep: bool = False):
+        """The Model (nodes.values.Model) in a kept file, through the one safe gate (keep: also
+        into the user's signed model cache, see designer/model_cache.py)."""
+        return load_model(self.read(sha256), sha256, keep=keep)
 
     def load_run_model(self, run_id: str, node_id: str, port: str | None = None):
         return self.load(self.find(run_id, node_id, port).sha256)

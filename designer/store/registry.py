@@ -105,8 +105,9 @@ class ModelRegistry:
         name = _check_name(name)
         artifact = self._artifacts.find(run_id, node_id, port)
         # Through the gate: only a model that loads safely is registered, and its signature
-        # (raw input columns and dtypes) is read from the model itself.
-        model = self._artifacts.load(artifact.sha256)
+        # (raw input columns and dtypes) is read from the model itself. Kept in the model
+        # cache, so that serving it first starts quickly.
+        model = self._artifacts.load(artifact.sha256, keep=True)
         note = inference_note(model)
         now = utcnow()
         with self._db.session(write=True) as session:    # BEGIN IMMEDIATE: numbers never clash

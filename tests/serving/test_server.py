@@ -256,3 +256,23 @@ def test_a_killed_parent_leaves_no_server_behind(served):
         parent.wait(30)
     child.wait(timeout=30)        # psutil.TimeoutExpired (a failure) if it serves on
     assert not child.is_running()
+
+
+def test_a_registered_model_is_served_from_the_signed_model_cache(served, server):
+    from designer import model_cache
+    from designer.serving.source import load_resolved, resolve_version
+    project, _ = served
+    info = resolve_version(project, "churn@champion")
+    assert info.ref == "churn:1" and server.model_ref == "churn:1"
+    cached = model_cache.load(info.sha256)       # put there when it was registered
+    assert cached is not None
+    model = load_resolved(project, info)
+    assert model.signature == cached.signature and model.classes == ["no", "yes"]
+
+
+def test_a_wrong_model_name_fails_before_a_server_starts(served):
+    from designer.serving.process import ServerProcess
+    from designer.serving.server import ServingError
+    project, _ = served
+    with pytest.raises(ServingError, match="nope"):
+        ServerProcess(project, "nope", port=0).start()
