@@ -7,6 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if "MLWIRE_DATA_DIR" not in os.environ:
     os.environ["MLWIRE_DATA_DIR"] = tempfile.mkdtemp(prefix="mlwire-test-data-")
@@ -14,3 +16,18 @@ if "MLWIRE_DATA_DIR" not in os.environ:
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+
+@pytest.fixture(scope="session")
+def churn_model():
+    """The churn example's trained Model (nodes.values.Model), run once by the engine."""
+    from designer.engine import Engine
+    from designer.model import load_pipeline
+    examples = ROOT / "assets" / "examples"
+    engine = Engine(None, workers=1)
+    try:
+        result = engine.run(load_pipeline(examples / "churn.pipeline.json"), examples)
+        assert result.status == "succeeded"
+        yield engine.output("train", "model")
+    finally:
+        engine.close()

@@ -7,21 +7,8 @@ import pandas as pd
 import pytest
 
 from designer.artifacts import UnsafeModelError, dump_model, load_model, sha256_of
-from designer.engine import Engine
-from designer.model import load_pipeline
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "assets" / "examples"
-
-
-@pytest.fixture(scope="module")
-def churn_model():
-    engine = Engine(None, workers=1)
-    try:
-        result = engine.run(load_pipeline(EXAMPLES / "churn.pipeline.json"), EXAMPLES)
-        assert result.status == "succeeded"
-        yield engine.output("train", "model")
-    finally:
-        engine.close()
 
 
 def test_a_model_round_trips_and_predicts_the_same(churn_model):

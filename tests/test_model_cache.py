@@ -7,21 +7,13 @@ import pytest
 
 from designer import artifacts, model_cache
 from designer.artifacts import dump_model, load_model, sha256_of
-from designer.engine import Engine
-from designer.model import load_pipeline
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "assets" / "examples"
 
 
 @pytest.fixture(scope="module")
-def model_bytes():
-    engine = Engine(None, workers=1)
-    try:
-        result = engine.run(load_pipeline(EXAMPLES / "churn.pipeline.json"), EXAMPLES)
-        assert result.status == "succeeded"
-        data = dump_model(engine.output("train", "model"))
-    finally:
-        engine.close()
+def model_bytes(churn_model):
+    data = dump_model(churn_model)
     return data, sha256_of(data)
 
 
