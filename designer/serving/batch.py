@@ -193,8 +193,9 @@ def _prepared_chunks(chunks, scorer, schema: dict, source: Path, in_fmt: str):
 
 class _ReadAhead:
     """Iterate `items` one step ahead in a thread: the next chunk is read, checked and
-    transformed while this one is predicted (the model's predict releases the GIL). Errors arrive in order; close() stops
-    the thread when the consumer gives up early (an error, a cancel)."""
+    transformed while this one is predicted (the model's predict releases the GIL). Errors
+    arrive in order; close() stops the thread when the consumer gives up early (an error, a
+    cancel)."""
 
     def __init__(self, items):
         import queue
