@@ -36,6 +36,7 @@ __all__ = ["Settings", "SearchResult", "run_search", "BEST_MARK", "prefer_defaul
 BEST_MARK = "AUTOML_BEST "   # log lines starting with this carry the best-so-far pin as JSON
 _SAFETY = 0.04               # share of the budget kept back for the unforeseen
 _FIRST_REFIT = 0.10          # ... and, until a candidate is scored, for refitting the winner
+_ENSEMBLE_SHARE = 0.25       # at most this share of the budget is kept back for an ensemble
 _SUBSAMPLE_SAFETY = 1.2      # a refit on as many rows as a fold trained on: its fit time, +20%
 
 
@@ -329,7 +330,9 @@ def _search(df, label, settings, runner, workers, started, log, progress) -> Sea
             if search.best is None:  # the refit of a winner not known yet
                 reserve += _FIRST_REFIT * budget
             if settings.ensembling:
-                reserve += search.ensemble_estimate()
+                # a guess: one slow member must not end the search (the chosen ensemble's
+                # refit time is checked against the time left before it is used)
+                reserve += min(search.ensemble_estimate(), _ENSEMBLE_SHARE * budget)
             search_deadline = deadline_all - reserve
             if time.monotonic() >= search_deadline:
                 stopped = "budget"
