@@ -3,26 +3,16 @@ data": the answer is the Runs tab filtered with `asset = "NAME"` (or `"NAME:VERS
 filter as `mlwire runs --filter`, matched by content fingerprint."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout)
+
+from .tables import read_only_table
 
 __all__ = ["AssetsDialog", "asset_filter"]
 
 
 def asset_filter(name: str, version: int | None = None) -> str:
     return f'asset = "{name}"' if version is None else f'asset = "{name}:{version}"'
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[list]) -> None:
@@ -37,8 +27,10 @@ class AssetsDialog(QDialog):
         super().__init__(parent)
         self.panel = panel
         self.setWindowTitle("Data assets — MLWire")
-        self.assets_table = _table(["Asset", "Latest", "Versions", "Rows", "Columns", "File"])
-        self.versions_table = _table(["Version", "Rows", "Columns", "sha256", "Added", "File"])
+        self.assets_table = read_only_table(
+            ["Asset", "Latest", "Versions", "Rows", "Columns", "File"], single_selection=True)
+        self.versions_table = read_only_table(
+            ["Version", "Rows", "Columns", "sha256", "Added", "File"], single_selection=True)
         self.caption = QLabel()
         self.caption.setProperty("role", "muted")
         self.caption.setWordWrap(True)

@@ -366,14 +366,17 @@ class RunsPanel(QWidget):
         from .run_charts import RunChartsDialog     # pyqtgraph loads only now
         if self.charts is None:
             self.charts = RunChartsDialog(self, self.window())
-        self.charts.reload()
-        self.charts.show()
-        self.charts.raise_()
+        _reload_and_raise(self.charts)
 
     def show_assets(self) -> None:
         from .assets_panel import AssetsDialog
         if self.assets is None:
             self.assets = AssetsDialog(self, self.window())
-        self.assets.reload()
-        self.assets.show()
-        self.assets.raise_()
+        _reload_and_raise(self.assets)
+
+
+def _reload_and_raise(dialog) -> None:
+    """Show a kept dialog with fresh contents, in front."""
+    dialog.reload()
+    dialog.show()
+    dialog.raise_()

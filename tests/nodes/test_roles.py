@@ -34,6 +34,14 @@ def folder(tmp_path):
     return tmp_path
 
 
+def _wired(name: str, nodes: list[dict], edges: list[tuple]):
+    """A pipeline from its nodes and (source, port, target, port) edges."""
+    return pipeline_from_json({
+        "format": "mlwire.pipeline/1", "name": name, "nodes": nodes,
+        "edges": [{"source": a, "source_port": b, "target": c, "target_port": d}
+                  for a, b, c, d in edges]})
+
+
 def _pipeline(meta: list[dict], train_params: dict | None = None, sql: bool = True):
     nodes = [{"id": "load", "type": "import_csv", "params": {"path": "shop.csv"}}]
     edges, previous = [], "load"
@@ -55,10 +63,7 @@ def _pipeline(meta: list[dict], train_params: dict | None = None, sql: bool = Tr
               ("split", "train", "train", "data"), ("gbt", "learner", "train", "learner"),
               ("train", "model", "score", "model"), ("split", "test", "score", "data"),
               ("score", "data", "evaluate", "data")]
-    return pipeline_from_json({
-        "format": "mlwire.pipeline/1", "name": "roles", "nodes": nodes,
-        "edges": [{"source": a, "source_port": b, "target": c, "target_port": d}
-                  for a, b, c, d in edges]})
+    return _wired("roles", nodes, edges)
 
 
 ROLES = [{"columns": ["Bought"], "new_names": ["bought"], "role": "label"},
@@ -301,10 +306,7 @@ def _label_nodes_pipeline():
              ("split", "train", "tune", "data"), ("logreg", "learner", "tune", "learner"),
              ("tune", "model", "score_tuned", "model"), ("split", "test", "score_tuned", "data"),
              ("score_tuned", "data", "evaluate_tuned", "data")]
-    return pipeline_from_json({
-        "format": "mlwire.pipeline/1", "name": "label nodes", "nodes": nodes,
-        "edges": [{"source": a, "source_port": b, "target": c, "target_port": d}
-                  for a, b, c, d in edges]})
+    return _wired("label nodes", nodes, edges)
 
 
 def test_label_nodes_infer_like_they_run_and_export_alike(folder, tmp_path):

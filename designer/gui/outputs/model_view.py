@@ -3,10 +3,11 @@ steps and feature importances, whether it takes raw rows, and "Register model…
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from ..style import icon
+from ..tables import read_only_table
 
 __all__ = ["ModelViewer", "importances", "describe_step"]
 
@@ -59,18 +60,6 @@ def _differs(value, default) -> bool:
         return True
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QTableWidget.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectRows)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    table.verticalHeader().setDefaultSectionSize(20)
-    return table
-
-
 def _fill(table: QTableWidget, rows: list[tuple]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
@@ -104,9 +93,9 @@ class ModelViewer(QWidget):
         head = QHBoxLayout()
         head.addLayout(form, 1)
         head.addWidget(self.register_button, 0, Qt.AlignTop)
-        self.signature = _table(["Input column", "Type"])
-        self.steps = _table(["Step", "What it does"])
-        self.importances = _table(["Feature", "Importance"])
+        self.signature = read_only_table(["Input column", "Type"], row_height=20)
+        self.steps = read_only_table(["Step", "What it does"], row_height=20)
+        self.importances = read_only_table(["Feature", "Importance"], row_height=20)
         tables = QHBoxLayout()
         for title, table in (("Takes rows with (the signature)", self.signature),
                              ("Inference pipeline", self.steps),
