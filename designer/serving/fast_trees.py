@@ -11,6 +11,8 @@ scikit-learn, whose compiled loop is faster there, and so do models with categor
 Either way predictions and probabilities come from one pass over the trees. fastpath's probe
 still compares the result bit for bit with the real pipeline before it is used.
 """
+import functools
+
 import numpy as np
 
 __all__ = ["FastTrees", "fast_trees"]
@@ -94,6 +96,11 @@ def fast_trees(estimator):
     if kind.__name__ not in ("HistGradientBoostingClassifier", "HistGradientBoostingRegressor") \
             or not kind.__module__.startswith("sklearn."):
         return None
+    return _built(estimator)
+
+
+@functools.lru_cache(maxsize=4)     # laid out once per model, not per request (a server has one)
+def _built(estimator):
     try:
         return FastTrees(estimator)
     except (AttributeError, KeyError, ValueError):     # another scikit-learn layout

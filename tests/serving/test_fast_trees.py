@@ -82,3 +82,9 @@ def test_one_pass_labels_for_gradient_boosting_follow_its_raw_score_rule():
     predictions, probabilities = predict_with_proba(model, X[300:])
     np.testing.assert_array_equal(predictions, model.predict(X[300:]))
     np.testing.assert_array_equal(probabilities, model.predict_proba(X[300:]))
+
+
+def test_a_model_is_laid_out_once_not_per_request():
+    X, y = make_classification(n_samples=200, random_state=5)
+    model = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y)
+    assert fast_trees(model) is fast_trees(model)
