@@ -35,6 +35,8 @@ def _imputer(t):
     stat = t.statistics_[0]
 
     def run(x):
+        if _is_text(x) and isinstance(stat, str):
+            return x.fillna(stat)               # Arrow strings stay Arrow strings
         mask = pd.isna(x)
         if x.dtype.kind in "iub":
             x = x.astype(np.float64)
@@ -85,11 +87,23 @@ def _minmax(t):
     return run
 
 
+def _is_text(x):
+    """Is x a pandas string array (Arrow-backed in a CSV chunk), not a numpy array?"""
+    return isinstance(x, pd.api.extensions.ExtensionArray) and isinstance(x.dtype, pd.StringDtype)
+
+
 def _codes(categories):
     """x -> the position of each value among `categories` (-1: unknown), NaN matching NaN."""
-    index = pd.Index(list(categories), dtype=object)
+    categories = list(categories)
+    index = pd.Index(categories, dtype=object)
+    all_text = all(isinstance(c, str) for c in categories)
 
     def codes(x):
+        if all_text and _is_text(x) and x.dtype.storage == "pyarrow":
+            import pyarrow as pa
+            import pyarrow.compute as pc      # Arrow's own lookup: no Python strings made
+            found = pc.index_in(pa.array(x), value_set=pa.array(categories, pa.string()))
+            return pc.fill_null(found, -1).to_numpy().astype(np.intp)
         return index.get_indexer(pd.Index(np.asarray(x, dtype=object), dtype=object))
     return codes
 
@@ -169,7 +183,11 @@ class CompiledPipeline:
         self.classes_ = getattr(self.estimator, "classes_", None)
 
     def transform(self, X):
-        cols = [(str(c), X[c].to_numpy()) for c in X.columns]
+        # a batch's text columns stay Arrow strings (no Python object per value); a request's
+        # few values are quicker as Python objects than through Arrow's calls
+        big = len(X) > 64
+        cols = [(str(c), s.array if big and _is_text(s.array) else s.to_numpy())
+                for c, s in X.items()]
         for fns in self.steps:
             out = []
             for name, values in cols:
@@ -186,9 +204,15 @@ class CompiledPipeline:
             cols = out
         by_name = dict(cols)
         parts = [by_name[f] for f in self.features]
-        if any(p.dtype == object for p in parts):
+        if any(not isinstance(p, np.ndarray) or p.dtype == object for p in parts):
             raise ValueError("a feature column holds text")
-        return np.column_stack(parts) if parts else np.empty((len(X), 0))
+        # column by column into a Fortran-ordered matrix, as a DataFrame's values are laid out
+        # (np.column_stack would transpose every column into rows, several times slower)
+        matrix = np.empty((len(X), len(parts)), order="F",
+                          dtype=np.result_type(*parts) if parts else np.float64)
+        for j, part in enumerate(parts):
+            matrix[:, j] = part
+        return matrix
 
     def _call(self, method, X):
         M = self.transform(X)

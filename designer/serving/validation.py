@@ -149,9 +149,11 @@ def _unknown_positions(values, categories):
         known = set(categories)
         return [i for i, v in enumerate(values) if not (
             v is None or v in known or (isinstance(v, float) and math.isnan(v)))]
-    values = np.asarray(values, dtype=object)      # a batch chunk: one vectorised pass
-    known = pd.Series(values, dtype=object).isin(list(categories)).to_numpy()
-    return np.flatnonzero(~pd.isna(values) & ~known).tolist()
+    # a batch chunk: one vectorised pass (on its Arrow strings, when it has them)
+    series = pd.Series(values, copy=False) if isinstance(
+        values, pd.api.extensions.ExtensionArray) else pd.Series(values, dtype=object)
+    known = series.isin(list(categories)).to_numpy()
+    return np.flatnonzero(series.notna().to_numpy() & ~known).tolist()
 
 
 def _unknown(values, column, policy, warnings, row_offset=0, line_of=None):
@@ -308,6 +310,13 @@ def check_frame(df, schema, line_of=None):
                                    f"column '{name}': the value is missing, and training had "
                                    "no missing values in this column.", name,
                                    line_of(int(nulls[0])))
+            if str(s.dtype) == column["dtype"] and isinstance(s.dtype, pd.StringDtype):
+                # already the model's string type (a CSV chunk): checked and kept as it is,
+                # no round trip through Python objects
+                _unknown(s.array, column, policies.get("unknown_categories", "warn"),
+                         warnings, line_of=line_of)
+                out[name] = s.array
+                continue
             if not (pd.api.types.is_string_dtype(s) or s.dtype == object):
                 s = s.astype(str).where(~isna, None)   # e.g. codes a CSV reader took for numbers
             values = s.to_numpy(dtype=object, na_value=None)

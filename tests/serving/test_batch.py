@@ -75,7 +75,7 @@ def test_cli_predict(served, tmp_path):
     assert done.returncode == 1 and "Line 3, column 'tenure_months'" in done.stderr
 
 
-def test_a_cancel_mid_file_stops_reading_ahead_and_leaves_no_output(churn, served, tmp_path):
+def test_a_cancel_mid_file_stops_the_scoring_threads_and_leaves_no_output(churn, served, tmp_path):
     import threading
     _, folder = served
     out = tmp_path / "scored.csv"
@@ -90,7 +90,7 @@ def test_a_cancel_mid_file_stops_reading_ahead_and_leaves_no_output(churn, serve
         score_file(churn.model.pipeline, churn.schema, folder / "churn.csv", out,
                    chunk_rows=200, progress=progress)
     assert not out.exists() and not list(tmp_path.glob(".scored.csv.partial"))
-    assert not [t for t in threading.enumerate() if t.name == "batch-read-ahead"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("batch-score")]
 
 
 def test_unknown_categories_in_a_file_are_counted_with_their_lines(churn, tmp_path):
@@ -100,3 +100,14 @@ def test_unknown_categories_in_a_file_are_counted_with_their_lines(churn, tmp_pa
     assert result.warning_count == 1
     (note,) = result.warnings
     assert (note["column"], note["line"], note["value"]) == ("contract", 102, "weekly")
+
+
+def test_an_earlier_bad_row_is_reported_before_a_later_unreadable_line(churn, tmp_path):
+    source = tmp_path / "in.csv"
+    # chunks of 5: the bad row is in the first, the unreadable line in the third, read while
+    # the first is still being scored
+    source.write_text(HEADER + GOOD * 4 + "12,abc,one-year,card,2,no\n" + GOOD * 5
+                      + "12,70,one-year,card,2,no,extra\n" + GOOD * 5)
+    with pytest.raises(BatchError, match="Line 6, column 'monthly_charges'"):
+        score_file(churn.model.pipeline, churn.schema, source, tmp_path / "out.csv",
+                   chunk_rows=5)

@@ -48,3 +48,23 @@ def test_a_pipeline_with_other_steps_is_served_as_it_is(churn):
     pipeline = churn.model.pipeline
     odd = Pipeline([("identity", FunctionTransformer()), *pipeline.steps])
     assert scorer_for(odd, churn.schema) is odd
+
+
+def test_a_files_arrow_text_columns_score_as_the_pipeline_scores_them(churn, churn_rows,
+                                                                      tmp_path):
+    from designer.serving.validation import check_frame, transform_frame
+    pipeline, schema = churn.model.pipeline, churn.schema
+    rows = pd.concat([churn_rows] * 2, ignore_index=True)
+    rows.loc[3, "payment_method"] = None          # nullable: imputed
+    rows.loc[5, "contract"] = "weekly"            # unknown: no category column set
+    rows.to_csv(tmp_path / "rows.csv", index=False)
+    chunk = pd.read_csv(tmp_path / "rows.csv")
+    assert isinstance(chunk["contract"].dtype, pd.StringDtype)
+    X, notes = check_frame(chunk, schema)
+    assert [(n["column"], n["line"]) for n in notes] == [("contract", 5)]
+    scorer = scorer_for(pipeline, schema)
+    as_objects = X.astype({c: object for c in ("contract", "payment_method", "senior")})
+    np.testing.assert_array_equal(transform_frame(scorer, X), transform_frame(scorer, as_objects))
+    predictions, probabilities = predict_frame(scorer, X, schema)
+    np.testing.assert_array_equal(predictions, pipeline.predict(X))
+    np.testing.assert_array_equal(probabilities, pipeline.predict_proba(X))
