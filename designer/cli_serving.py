@@ -59,10 +59,15 @@ def _fail(message: str, code: int = EXIT_INVALID) -> int:
     return code
 
 
-def _prepare(args):
+def _prepare(args, snapshot: bool = False):
+    """The model to serve or score; snapshot: a server may start from its serving snapshot."""
     from designer.serving.server import prepare
+    resolved = None
+    if snapshot:
+        from designer.serving.source import resolve_version
+        resolved = resolve_version(args.project, args.model)
     return prepare(args.project, args.model, unknown_categories=args.unknown_categories,
-                   extra_columns=args.extra_columns)
+                   extra_columns=args.extra_columns, resolved=resolved, snapshot=snapshot)
 
 
 def _serve(args) -> int:
@@ -71,7 +76,7 @@ def _serve(args) -> int:
     token = args.token or os.environ.get("MLWIRE_SERVE_TOKEN") or None
     try:
         check_address(args.host, token)
-        prepared = _prepare(args)
+        prepared = _prepare(args, snapshot=True)
     except (ServingError, InferenceError) as exc:
         return _fail(str(exc))
     schema = prepared.schema

@@ -8,8 +8,9 @@ under the user's own key over a header holding the blob's sha256). An entry copi
 or changed fails the signature and is ignored, so nothing is unpickled here that this user's
 MLWire did not first load through the gate itself.
 
-Entries are keyed by the model's sha256 and the versions of Python, numpy, scikit-learn and
-MLWire that pickled it. The folder is trimmed to LIMIT_BYTES, least recently used first.
+Besides the Model, a model server keeps its snapshot here (kind "serving": plain data,
+designer/serving/snapshot.py). Entries are keyed by the model's sha256, their kind and the
+versions of Python, numpy, scipy, scikit-learn, pandas and MLWire that pickled them. The folder is trimmed to LIMIT_BYTES, least recently used first.
 Deleting it only costs time; any failure here falls back to the gated load.
 """
 from __future__ import annotations
@@ -31,11 +32,11 @@ def folder() -> Path:
     return data_dir() / "model-cache"
 
 
-def _key(sha256: str) -> str:
+def _key(sha256: str, kind: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     from designer import __version__
-    parts = [sha256, sys.version, __version__]
+    parts = [sha256, kind, sys.version, __version__]
     for package in _PACKAGES:
         try:
             parts.append(f"{package}={version(package)}")
@@ -49,25 +50,27 @@ def _cache():
     return OutputCache(folder())
 
 
-def load(sha256: str):
-    """The Model cached for `sha256`, or None (missing, foreign, damaged or stale)."""
+def load(sha256: str, kind: str = "model"):
+    """What was stored for `sha256` under `kind` ("model": the Model; "serving": a model
+    server's snapshot, designer/serving/snapshot.py), or None (missing, foreign, damaged or
+    stale)."""
     try:
         cache = _cache()
-        entry = cache.get(_key(sha256))
+        entry = cache.get(_key(sha256, kind))
         if entry is None or entry.summary.get("sha256") != sha256:
             return None
-        model = pickle.loads(entry.blob("model"))
+        value = pickle.loads(entry.blob(kind))
         os.utime(entry.path)                   # recently used: trimmed last
-        return model
+        return value
     except Exception:           # a cache never breaks a load: the gate is the way back
         return None
 
 
-def store(sha256: str, model) -> None:
-    """Keep `model` (just loaded through the gate) for the next load of `sha256`."""
+def store(sha256: str, value, kind: str = "model") -> None:
+    """Keep `value` (for "model": just loaded through the gate) for the next load of `sha256`."""
     try:
         cache = _cache()
-        cache.put(_key(sha256), {"model": pickle.dumps(model, protocol=5)},
+        cache.put(_key(sha256, kind), {kind: pickle.dumps(value, protocol=5)},
                   {"sha256": sha256}, 0.0)
         _trim(cache.folder)
     except Exception:           # a full disk or a read-only home: just no cache

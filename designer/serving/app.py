@@ -19,7 +19,7 @@ import json
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
-from .fastpath import scorer_for
+from .fastpath import CompiledPipeline, scorer_for
 from .validation import MAX_BODY_BYTES, RequestError, parse_json_body, predict_rows, rows_to_frame
 
 __all__ = ["create_app", "LOOPBACK_HOSTS", "example_row"]
@@ -129,7 +129,8 @@ def _openapi_body(schema):
 
 def create_app(pipeline, schema, *, token=None, allowed_hosts=None, max_body=MAX_BODY_BYTES,
                fast=True):
-    """The ASGI app that serves `pipeline` (a fitted sklearn Pipeline) for `schema`'s rows.
+    """The ASGI app that serves `pipeline` (a fitted sklearn Pipeline, or a CompiledPipeline
+    from a snapshot) for `schema`'s rows.
 
     allowed_hosts: the Host names accepted (None: any, for a server reached through other
     names, which then must have a token). The pipeline is used read-only: a snapshot.
@@ -140,7 +141,7 @@ def create_app(pipeline, schema, *, token=None, allowed_hosts=None, max_body=MAX
         "Send JSON {\"rows\": [{column: value, ...}]}; see GET /schema for the columns."))
     model_ref = schema.get("model")
     scorer = scorer_for(pipeline, schema) if fast else pipeline
-    app.state.fast = scorer is not pipeline
+    app.state.fast = isinstance(scorer, CompiledPipeline)
 
     @app.exception_handler(RequestError)
     async def _request_error(request, exc):

@@ -10,6 +10,12 @@ tree by tree), so the raw scores are the same floats. Larger inputs (batch scori
 scikit-learn, whose compiled loop is faster there, and so do models with categorical splits.
 Either way predictions and probabilities come from one pass over the trees. fastpath's probe
 still compares the result bit for bit with the real pipeline before it is used.
+
+`spec()` gives the laid-out trees as plain data (numpy arrays, lists, strings) and
+`FastTrees.from_spec` rebuilds a predictor from it without scikit-learn: it walks every input in
+numpy, blocks of rows at a time, and turns raw scores into answers with the same functions
+scikit-learn uses (scipy's expit, its softmax steps). A server started from such a snapshot never
+imports scikit-learn (see designer/serving/snapshot.py).
 """
 import functools
 
@@ -20,6 +26,14 @@ __all__ = ["FastTrees", "fast_trees"]
 MAX_ROWS = 64       # above this, scikit-learn's own (OpenMP) predict is faster
 
 
+WALK_BLOCK = 256    # rows walked at once without scikit-learn: bounds the (rows, trees) arrays
+_SPEC_ARRAYS = ("roots", "feature", "threshold", "missing_left", "is_leaf", "value", "left",
+                "right", "baseline")
+# scikit-learn's inverse link of each loss, by its link's class name
+_LINKS = {"IdentityLink": "identity", "LogLink": "exp", "LogitLink": "expit",
+          "MultinomialLogit": "softmax"}
+
+
 class FastTrees:
     """predict / predict_proba / predict_both of a fitted HistGradientBoosting model."""
 
@@ -28,6 +42,7 @@ class FastTrees:
         self.classes_ = getattr(estimator, "classes_", None)
         self.is_classifier = self.classes_ is not None
         self.n_columns = estimator.n_trees_per_iteration_
+        self.link = _LINKS.get(type(estimator._loss.link).__name__)
         trees = [(k, p) for iteration in estimator._predictors for k, p in enumerate(iteration)]
         nodes = [p.nodes for _, p in trees]
         offsets = np.cumsum([0] + [len(n) for n in nodes[:-1]])
@@ -49,11 +64,41 @@ class FastTrees:
         categorical = getattr(estimator, "is_categorical_", None)
         self.walkable = categorical is None or not categorical.any()
 
+    def spec(self):
+        """The trees as plain data for from_spec, or None when they need scikit-learn
+        (categorical splits, or a loss whose inverse link is not known here)."""
+        if not self.walkable or self.link is None:
+            return None
+        return {"arrays": {name: getattr(self, name) for name in _SPEC_ARRAYS},
+                "tree_column": list(self.tree_column), "depth": self.depth,
+                "n_columns": self.n_columns, "link": self.link,
+                "classes": None if self.classes_ is None else self.classes_.tolist()}
+
+    @classmethod
+    def from_spec(cls, spec):
+        """A FastTrees without its estimator: every input walked in numpy."""
+        self = cls.__new__(cls)
+        self.estimator = None
+        for name, value in spec["arrays"].items():
+            setattr(self, name, value)
+        self.tree_column, self.depth = spec["tree_column"], spec["depth"]
+        self.n_columns, self.link, self.walkable = spec["n_columns"], spec["link"], True
+        classes = spec["classes"]
+        self.classes_ = None if classes is None else np.asarray(classes, dtype=object)
+        self.is_classifier = classes is not None
+        return self
+
     def raw(self, X):
         """The summed leaf values, shape (rows, trees per iteration), as scikit-learn's."""
-        if len(X) > MAX_ROWS or not self.walkable:
+        if self.estimator is not None and (len(X) > MAX_ROWS or not self.walkable):
             return self.estimator._raw_predict(X)
         X = np.asarray(X, dtype=np.float64)
+        if len(X) > WALK_BLOCK:
+            return np.concatenate([self._walk(X[i:i + WALK_BLOCK])
+                                   for i in range(0, len(X), WALK_BLOCK)])
+        return self._walk(X)
+
+    def _walk(self, X):
         n = X.shape[0]
         node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
         rows = np.arange(n)[:, None]
@@ -76,15 +121,35 @@ class FastTrees:
         encoded = (raw.ravel() > 0).astype(int) if raw.shape[1] == 1 else np.argmax(raw, axis=1)
         return self.classes_[encoded]
 
+    def _proba(self, raw):
+        if self.estimator is not None:
+            return self.estimator._loss.predict_proba(raw)
+        if self.link == "expit":        # scikit-learn's HalfBinomialLoss.predict_proba
+            from scipy.special import expit
+            proba = np.empty((raw.shape[0], 2), dtype=raw.dtype)
+            proba[:, 1] = expit(raw[:, 0])
+            proba[:, 0] = 1 - proba[:, 1]
+            return proba
+        proba = np.array(raw, copy=True)            # scikit-learn's extmath.softmax
+        proba -= np.max(proba, axis=1).reshape((-1, 1))
+        np.exp(proba, out=proba)
+        proba /= np.sum(proba, axis=1).reshape((-1, 1))
+        return proba
+
+    def _inverse(self, raw):
+        if self.estimator is not None:
+            return self.estimator._loss.link.inverse(raw)
+        return np.exp(raw) if self.link == "exp" else raw
+
     def predict_proba(self, X):
-        return self.estimator._loss.predict_proba(self.raw(X))
+        return self._proba(self.raw(X))
 
     def predict_both(self, X):
         """(predictions, probabilities) from one pass; probabilities is None for a regressor."""
         raw = self.raw(X)
         if not self.is_classifier:
-            return self.estimator._loss.link.inverse(raw.ravel()), None
-        return self._label(raw), self.estimator._loss.predict_proba(raw)
+            return self._inverse(raw.ravel()), None
+        return self._label(raw), self._proba(raw)
 
     def predict(self, X):
         return self.predict_both(X)[0]

@@ -10,29 +10,32 @@ numpy columns, in the same order and the same float64 operations, and the estima
 feature matrix directly. `compile_pipeline` returns None for any other step, and also when a
 probe of rows built from the schema does not give exactly (bit for bit) the pipeline's own
 predictions and probabilities; the caller then uses the pipeline itself.
+
+A compiled pipeline is plain data underneath: `spec()` gives its fitted numbers, categories and
+trees (no scikit-learn objects), and `CompiledPipeline.from_spec` rebuilds it in a process that
+never imports scikit-learn (a model server started from its snapshot, serving/snapshot.py).
 """
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from .fast_trees import fast_trees
+from .fast_trees import FastTrees, fast_trees
 from .validation import RequestError, rows_to_frame
 
-__all__ = ["CompiledPipeline", "compile_pipeline", "probe_rows", "scorer_for"]
+__all__ = ["CompiledPipeline", "compile_pipeline", "probe_frame", "probe_rows",
+           "scorer_for"]
 
 
 class NotCompilable(Exception):
     pass
 
 
-def _imputer(t):
-    missing = t.missing_values
-    if not (isinstance(missing, float) and np.isnan(missing)):
-        raise NotCompilable("imputer with a custom missing value")
-    if getattr(t, "add_indicator", False):
-        raise NotCompilable("imputer with indicator")
-    stat = t.statistics_[0]
+# Each fitted one-column transformer becomes a spec (plain data: its kind and fitted numbers,
+# see _column_spec), and each spec a function on a column's values (numpy only).
+
+def _imputer(spec):
+    stat = spec["stat"]
 
     def run(x):
         if _is_text(x) and isinstance(stat, str):
@@ -52,30 +55,22 @@ def _imputer(t):
     return run
 
 
-def _scaler(t):
-    from sklearn.preprocessing import RobustScaler, StandardScaler
-    if isinstance(t, StandardScaler):
-        mean = t.mean_ if t.with_mean else None
-        scale = t.scale_ if t.with_std else None
-    elif isinstance(t, RobustScaler):
-        mean = t.center_ if t.with_centering else None
-        scale = t.scale_ if t.with_scaling else None
-    else:
-        return _minmax(t)
+def _scaler(spec):
+    mean, scale = spec["mean"], spec["scale"]
 
     def run(x):
         x = np.array(x, dtype=np.float64)        # a copy, as sklearn makes one
         if mean is not None:
-            x -= mean[0]
+            x -= mean
         if scale is not None:
-            x /= scale[0]
+            x /= scale
         return x
     return run
 
 
-def _minmax(t):
-    scale, low, clip = t.scale_[0], t.min_[0], t.clip
-    lo, hi = t.feature_range
+def _minmax(spec):
+    scale, low, clip = spec["scale"], spec["min"], spec["clip"]
+    lo, hi = spec["range"]
 
     def run(x):
         x = np.array(x, dtype=np.float64)
@@ -108,13 +103,10 @@ def _codes(categories):
     return codes
 
 
-def _onehot(t):
-    if t.drop is not None or t.handle_unknown != "ignore" or \
-            getattr(t, "_infrequent_enabled", False) or t.sparse_output:
-        raise NotCompilable("one-hot encoder with drop/infrequent/sparse settings")
-    codes = _codes(t.categories_[0])
-    n = len(t.categories_[0])
-    dtype = np.dtype(t.dtype)
+def _onehot(spec):
+    codes = _codes(spec["categories"])
+    n = len(spec["categories"])
+    dtype = np.dtype(spec["dtype"])
 
     def run(x):
         c = codes(x)
@@ -125,14 +117,12 @@ def _onehot(t):
     return run
 
 
-def _ordinal(t):
-    if t.handle_unknown != "use_encoded_value" or getattr(t, "_infrequent_enabled", False):
-        raise NotCompilable("ordinal encoder without use_encoded_value")
-    categories = list(t.categories_[0])
+def _ordinal(spec):
+    categories = spec["categories"]
     codes = _codes(categories)
     has_nan = any(isinstance(c, float) and c != c for c in categories)
-    unknown, missing = t.unknown_value, t.encoded_missing_value
-    dtype = np.dtype(t.dtype)
+    unknown, missing = spec["unknown"], spec["missing"]
+    dtype = np.dtype(spec["dtype"])
 
     def run(x):
         c = codes(x)
@@ -144,43 +134,96 @@ def _ordinal(t):
     return run
 
 
-def _column_fn(t, column):
+_BUILDERS = {"impute": _imputer, "scale": _scaler, "minmax": _minmax, "onehot": _onehot,
+             "ordinal": _ordinal}
+
+
+def _column_spec(t, column):
+    """(spec, output column names) of a fitted one-column transformer; NotCompilable for one
+    this module does not reproduce exactly."""
     from sklearn.impute import SimpleImputer
     from sklearn.preprocessing import (MinMaxScaler, OneHotEncoder, OrdinalEncoder,
                                        RobustScaler, StandardScaler)
     if isinstance(t, SimpleImputer):
-        fn, names = _imputer(t), [column]
-    elif isinstance(t, (StandardScaler, RobustScaler, MinMaxScaler)):
-        fn, names = _scaler(t), [column]
-    elif isinstance(t, OneHotEncoder):
-        fn, names = _onehot(t), [str(n) for n in t.get_feature_names_out([column])]
-    elif isinstance(t, OrdinalEncoder):
-        fn, names = _ordinal(t), [column]
-    else:
-        raise NotCompilable(f"{type(t).__name__} has no fast path")
-    return fn, names
+        missing = t.missing_values
+        if not (isinstance(missing, float) and np.isnan(missing)):
+            raise NotCompilable("imputer with a custom missing value")
+        if getattr(t, "add_indicator", False):
+            raise NotCompilable("imputer with indicator")
+        return {"kind": "impute", "stat": t.statistics_[0]}, [column]
+    if isinstance(t, StandardScaler):
+        return {"kind": "scale", "mean": t.mean_[0] if t.with_mean else None,
+                "scale": t.scale_[0] if t.with_std else None}, [column]
+    if isinstance(t, RobustScaler):
+        return {"kind": "scale", "mean": t.center_[0] if t.with_centering else None,
+                "scale": t.scale_[0] if t.with_scaling else None}, [column]
+    if isinstance(t, MinMaxScaler):
+        return {"kind": "minmax", "scale": t.scale_[0], "min": t.min_[0], "clip": t.clip,
+                "range": tuple(t.feature_range)}, [column]
+    if isinstance(t, OneHotEncoder):
+        if t.drop is not None or t.handle_unknown != "ignore" or \
+                getattr(t, "_infrequent_enabled", False) or t.sparse_output:
+            raise NotCompilable("one-hot encoder with drop/infrequent/sparse settings")
+        return ({"kind": "onehot", "categories": list(t.categories_[0]),
+                 "dtype": np.dtype(t.dtype).str},
+                [str(n) for n in t.get_feature_names_out([column])])
+    if isinstance(t, OrdinalEncoder):
+        if t.handle_unknown != "use_encoded_value" or getattr(t, "_infrequent_enabled", False):
+            raise NotCompilable("ordinal encoder without use_encoded_value")
+        return {"kind": "ordinal", "categories": list(t.categories_[0]),
+                "unknown": t.unknown_value, "missing": t.encoded_missing_value,
+                "dtype": np.dtype(t.dtype).str}, [column]
+    raise NotCompilable(f"{type(t).__name__} has no fast path")
+
+
+def _layout(pipeline):
+    """The pipeline's column steps and feature order as plain data (NotCompilable if they are
+    not all column steps this module reproduces, then a plain feature selection)."""
+    steps = pipeline.steps
+    layout = []
+    for name, step in steps[:-2]:
+        if type(step).__name__ != "ColumnStep" or not hasattr(step, "fitted_"):
+            raise NotCompilable(f"step {name!r} is not a column step")
+        layout.append({c: _column_spec(t, c) for c, t in step.fitted_.items()})
+    selector = steps[-2][1]
+    used = [t for t in selector.transformers_ if t[0] != "remainder"]
+    if len(used) != 1 or not (used[0][1] == "passthrough" or (
+            type(used[0][1]).__name__ == "FunctionTransformer"
+            and used[0][1].func is None)):
+        raise NotCompilable("feature selection is not a plain passthrough")
+    return {"steps": layout, "features": [str(c) for c in used[0][2]]}
 
 
 class CompiledPipeline:
     """predict / predict_proba / transform like the pipeline, for a DataFrame of raw rows."""
 
     def __init__(self, pipeline):
-        steps = pipeline.steps
         self.pipeline = pipeline
-        self.steps = []
-        for name, step in steps[:-2]:
-            if type(step).__name__ != "ColumnStep" or not hasattr(step, "fitted_"):
-                raise NotCompilable(f"step {name!r} is not a column step")
-            self.steps.append({c: _column_fn(t, c) for c, t in step.fitted_.items()})
-        selector = steps[-2][1]
-        used = [t for t in selector.transformers_ if t[0] != "remainder"]
-        if len(used) != 1 or not (used[0][1] == "passthrough" or (
-                type(used[0][1]).__name__ == "FunctionTransformer"
-                and used[0][1].func is None)):
-            raise NotCompilable("feature selection is not a plain passthrough")
-        self.features = [str(c) for c in used[0][2]]
-        self.estimator = fast_trees(steps[-1][1]) or steps[-1][1]
-        self.classes_ = getattr(self.estimator, "classes_", None)
+        estimator = pipeline.steps[-1][1]
+        self._build(_layout(pipeline), fast_trees(estimator) or estimator)
+
+    @classmethod
+    def from_spec(cls, spec):
+        """A CompiledPipeline rebuilt from spec() without scikit-learn (and without the
+        pipeline itself)."""
+        self = cls.__new__(cls)
+        self.pipeline = None
+        self._build(spec, FastTrees.from_spec(spec["trees"]))
+        return self
+
+    def _build(self, layout, estimator):
+        self.layout = {"steps": layout["steps"], "features": layout["features"]}
+        self.steps = [{c: (_BUILDERS[spec["kind"]](spec), names)
+                       for c, (spec, names) in step.items()} for step in layout["steps"]]
+        self.features = layout["features"]
+        self.estimator = estimator
+        self.classes_ = getattr(estimator, "classes_", None)
+
+    def spec(self):
+        """Everything this needs, as plain data for from_spec; None when the estimator is not
+        one fast_trees can evaluate without scikit-learn."""
+        trees = self.estimator.spec() if isinstance(self.estimator, FastTrees) else None
+        return None if trees is None else {**self.layout, "trees": trees}
 
     def transform(self, X):
         # a batch's text columns stay Arrow strings (no Python object per value); a request's
@@ -274,11 +317,20 @@ def compile_pipeline(pipeline, probe=None):
 
 def scorer_for(pipeline, schema):
     """fastpath's compiled pipeline when it matches the pipeline exactly on probe rows, else
-    the pipeline itself."""
-    probe_schema = {**schema, "policies": {**schema.get("policies", {}),
-                                           "unknown_categories": "accept"}}
-    try:
-        probe, _ = rows_to_frame({"rows": probe_rows(schema)}, probe_schema)
-    except RequestError:
+    the pipeline itself (a CompiledPipeline is returned as it is)."""
+    if isinstance(pipeline, CompiledPipeline):
+        return pipeline
+    probe = probe_frame(schema)
+    if probe is None:
         return pipeline
     return compile_pipeline(pipeline, probe) or pipeline
+
+
+def probe_frame(schema, n=12):
+    """probe_rows(schema, n) as a checked DataFrame, or None when the schema refuses them."""
+    accepting = {**schema, "policies": {**schema.get("policies", {}),
+                                        "unknown_categories": "accept"}}
+    try:
+        return rows_to_frame({"rows": probe_rows(schema, n)}, accepting)[0]
+    except RequestError:
+        return None

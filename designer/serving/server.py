@@ -38,18 +38,32 @@ def is_loopback(host: str) -> bool:
 
 @dataclass
 class Prepared:
-    model: object           # nodes.values.Model
+    model: object           # nodes.values.Model; None when started from a snapshot
     info: object            # source.ModelInfo
     schema: dict
+    scorer: object = None   # from a snapshot: a CompiledPipeline, in place of the model
+
+    @property
+    def pipeline(self):
+        """What the app scores with: the model's pipeline, or the snapshot's scorer."""
+        return self.scorer if self.model is None else self.model.pipeline
 
 
 def prepare(project, spec: str, *, unknown_categories: str | None = None,
-            extra_columns: str = "ignore", resolved=None) -> Prepared:
+            extra_columns: str = "ignore", resolved=None, snapshot: bool = False) -> Prepared:
     """Resolve, load (through the gate), check and describe the model to serve.
 
-    resolved: the source.ModelInfo that `spec` already resolved to (by the parent process)."""
+    resolved: the source.ModelInfo that `spec` already resolved to (by the parent process).
+    snapshot: with `resolved`, start from the model's serving snapshot when there is one (no
+    scikit-learn import, see snapshot.py), and leave one for next time when there is not."""
     from .inference import InferenceError, check_inference, input_schema
     from .source import load_resolved, resolve_model
+    if resolved is not None and snapshot:
+        from . import snapshot as snapshots
+        ready = snapshots.load(resolved.sha256, ref=resolved.ref,
+                               unknown_categories=unknown_categories, extra_columns=extra_columns)
+        if ready is not None:
+            return Prepared(None, resolved, *ready)
     if resolved is not None:
         model, info = load_resolved(project, resolved), resolved
     else:
@@ -59,6 +73,9 @@ def prepare(project, spec: str, *, unknown_categories: str | None = None,
         raise InferenceError(f"Model {info.ref} cannot be served from raw rows: {report.message}")
     schema = input_schema(model, ref=info.ref, sha256=info.sha256,
                           unknown_categories=unknown_categories, extra_columns=extra_columns)
+    if snapshot:
+        from . import snapshot as snapshots
+        snapshots.keep(model, info.sha256)
     return Prepared(model, info, schema)
 
 
@@ -110,7 +127,7 @@ def serve(prepared: Prepared, *, host: str = "127.0.0.1", port: int = 8000,
     hosts = set(allowed_hosts or ())
     if is_loopback(host):
         hosts |= set(LOOPBACK_HOSTS)
-    app = create_app(prepared.model.pipeline, prepared.schema, token=token,
+    app = create_app(prepared.pipeline, prepared.schema, token=token,
                      allowed_hosts=(hosts or None) if (is_loopback(host) or allowed_hosts)
                      else None, max_body=max_body)
     sock = bind(host, port)
@@ -175,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         from .source import ModelInfo
         resolved = ModelInfo.from_json(args.resolved) if args.resolved else None
         prepared = prepare(args.project, args.model, unknown_categories=args.unknown_categories,
-                           extra_columns=args.extra_columns, resolved=resolved)
+                           extra_columns=args.extra_columns, resolved=resolved, snapshot=True)
     except Exception as exc:     # reported to the parent as one JSON line, then exit 2
         print(json.dumps({"error": str(exc)}), flush=True)
         return 2

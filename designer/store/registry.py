@@ -106,9 +106,11 @@ class ModelRegistry:
         artifact = self._artifacts.find(run_id, node_id, port)
         # Through the gate: only a model that loads safely is registered, and its signature
         # (raw input columns and dtypes) is read from the model itself. Kept in the model
-        # cache, so that serving it first starts quickly.
+        # cache with its serving snapshot, so that serving it first starts quickly.
         model = self._artifacts.load(artifact.sha256, keep=True)
         note = inference_note(model)
+        from designer.serving import snapshot
+        snapshot.keep(model, artifact.sha256)
         now = utcnow()
         with self._db.session(write=True) as session:    # BEGIN IMMEDIATE: numbers never clash
             run = session.execute(select(RunRow.pipeline_name, RunRow.environment)

@@ -88,3 +88,51 @@ def test_a_model_is_laid_out_once_not_per_request():
     X, y = make_classification(n_samples=200, random_state=5)
     model = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y)
     assert fast_trees(model) is fast_trees(model)
+
+
+def _rebuilt(model):
+    """The model's trees through spec() and a pickle round trip, as a server's snapshot has
+    them: no estimator left."""
+    import pickle
+
+    from designer.serving.fast_trees import FastTrees
+    spec = fast_trees(model).spec()
+    assert spec is not None
+    rebuilt = FastTrees.from_spec(pickle.loads(pickle.dumps(spec)))
+    assert rebuilt.estimator is None
+    return rebuilt
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_trees_from_their_spec_answer_as_sklearn_for_any_number_of_rows(n_classes):
+    X, y = make_classification(n_samples=1400, n_features=8, n_informative=5,
+                               n_classes=n_classes, random_state=n_classes)
+    X = _with_missing(X, seed=n_classes)
+    labels = np.array(["no", "yes", "maybe"])[y]
+    model = HistGradientBoostingClassifier(max_iter=40, random_state=0).fit(X[:600], labels[:600])
+    rebuilt = _rebuilt(model)
+    for rows in (X[600:601], X[600:600 + MAX_ROWS], X[600:]):     # 800 rows: blocks of walks
+        predictions, probabilities = rebuilt.predict_both(rows)
+        np.testing.assert_array_equal(predictions, model.predict(rows))
+        np.testing.assert_array_equal(probabilities, model.predict_proba(rows))
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_regressor_trees_from_their_spec_answer_as_sklearn(loss):
+    X, y = make_regression(n_samples=900, n_features=6, noise=5, random_state=0)
+    if loss == "poisson":
+        y = np.exp(y / y.std())
+    X = _with_missing(X, seed=2)
+    model = HistGradientBoostingRegressor(loss=loss, max_iter=30, random_state=0)
+    model.fit(X[:500], y[:500])
+    predictions, probabilities = _rebuilt(model).predict_both(X[500:])
+    assert probabilities is None
+    np.testing.assert_array_equal(predictions, model.predict(X[500:]))
+
+
+def test_categorical_trees_have_no_spec():
+    rng = np.random.default_rng(1)
+    X = np.column_stack([rng.integers(0, 5, 300), rng.normal(size=300)]).astype(float)
+    model = HistGradientBoostingClassifier(categorical_features=[0], max_iter=5,
+                                           random_state=0).fit(X, X[:, 0] > 2)
+    assert fast_trees(model).spec() is None
