@@ -244,8 +244,9 @@ def run(requests: int = 2000) -> str:
               "scikit-learn's input checks column by column, which is what the fast path "
               "avoids. The client sets TCP_NODELAY, as curl and urllib3 do (Python's "
               "http.client alone waits 40 ms per request for a delayed ACK). Start-up is from "
-              "launch to the first answer of a model registered just before (registration "
-              "keeps it in the signed model cache)."]
+              "launch to the first answer of a model registered just before: registration "
+              "keeps its serving snapshot, so the server starts without importing "
+              "scikit-learn."]
     if mlflow is not None:
         lines.append(f"Throughput against MLflow: {mine['rps'] / mlflow['rps']:.1f}x "
                      "(target: at least 4x).")

@@ -2,20 +2,48 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
-__all__ = ["data_dir", "recovery_dir", "scratch_dir", "examples_workspace", "bundled_examples_dir"]
+from designer import userdata
 
-ENV_DATA_DIR = "MLWIRE_DATA_DIR"   # tests and portable installs point this elsewhere
+__all__ = ["data_dir", "recovery_dir", "scratch_dir", "examples_workspace", "bundled_examples_dir",
+           "adopt_old_folder"]
+
+ENV_DATA_DIR = userdata.ENV_DATA_DIR     # tests and portable installs point this elsewhere
+_SUBFOLDERS = ("recovery", "scratch", "examples")
+_adopted = False
 
 
 def data_dir() -> Path:
-    """platformdirs' user data dir for MLWire (MLWIRE_DATA_DIR overrides it)."""
-    override = os.environ.get(ENV_DATA_DIR)
-    if override:
-        return Path(override)
-    import platformdirs
-    return Path(platformdirs.user_data_dir("MLWire", "MLWire"))
+    """The user's MLWire data folder (designer.userdata: MLWIRE_DATA_DIR overrides it), shared
+    with the cache key, the trust store and the model cache."""
+    global _adopted
+    path = userdata.data_dir()
+    if not _adopted and not os.environ.get(ENV_DATA_DIR):
+        _adopted = True
+        import platformdirs
+        adopt_old_folder(Path(platformdirs.user_data_dir("MLWire", "MLWire")), path)
+    return path
+
+
+def adopt_old_folder(old: Path, new: Path) -> list[str]:
+    """Move the designer's subfolders from the folder older MLWire versions used for them
+    (platformdirs' "MLWire" by "MLWire": a second folder beside `new` on Linux and Windows)
+    into `new`, so that recovery autosaves and scratch runs are not left behind. A subfolder
+    that `new` already has stays where it is. Returns the names moved."""
+    moved = []
+    try:
+        if not old.is_dir() or (new.exists() and old.samefile(new)):
+            return moved
+        for name in _SUBFOLDERS:
+            if (old / name).is_dir() and not (new / name).exists():
+                new.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(old / name), str(new / name))
+                moved.append(name)
+    except OSError:         # an unreadable old folder: it stays as it is, nothing is lost
+        pass
+    return moved
 
 
 def _sub(name: str) -> Path:

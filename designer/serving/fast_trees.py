@@ -86,6 +86,9 @@ class FastTrees:
         classes = spec["classes"]
         self.classes_ = None if classes is None else np.asarray(classes, dtype=object)
         self.is_classifier = classes is not None
+        if self.link == "expit":        # imported now, not at the first request
+            from scipy.special import expit
+            self._expit = expit
         return self
 
     def raw(self, X):
@@ -125,9 +128,8 @@ class FastTrees:
         if self.estimator is not None:
             return self.estimator._loss.predict_proba(raw)
         if self.link == "expit":        # scikit-learn's HalfBinomialLoss.predict_proba
-            from scipy.special import expit
             proba = np.empty((raw.shape[0], 2), dtype=raw.dtype)
-            proba[:, 1] = expit(raw[:, 0])
+            proba[:, 1] = self._expit(raw[:, 0])
             proba[:, 0] = 1 - proba[:, 1]
             return proba
         proba = np.array(raw, copy=True)            # scikit-learn's extmath.softmax
