@@ -182,7 +182,7 @@ def create_app(pipeline, schema, *, token=None, allowed_hosts=None, max_body=MAX
                                    f"of {max_body} bytes; send fewer rows per request, or "
                                    "score a file in batch.")
         payload = parse_json_body(bytes(body))
-        X, warnings = rows_to_frame(payload, schema)
+        X, warnings = rows_to_frame(payload, schema, as_arrays=app.state.fast)
         out = predict_rows(scorer, X, schema)
         out["model"] = model_ref
         if warnings:

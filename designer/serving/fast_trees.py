@@ -55,9 +55,11 @@ class FastTrees:
         self.missing_left = flat["missing_go_to_left"].astype(bool)
         self.is_leaf = flat["is_leaf"].astype(bool)
         self.value = flat["value"]
-        # children are numbered within their tree: make them positions in the flat arrays
-        self.left = np.where(self.is_leaf, 0, flat["left"] + owner).astype(np.intp)
-        self.right = np.where(self.is_leaf, 0, flat["right"] + owner).astype(np.intp)
+        # children are numbered within their tree: make them positions in the flat arrays; a
+        # leaf is its own child, so a row that reached it stays there while others walk on
+        here = np.arange(len(flat))
+        self.left = np.where(self.is_leaf, here, flat["left"] + owner).astype(np.intp)
+        self.right = np.where(self.is_leaf, here, flat["right"] + owner).astype(np.intp)
         self.depth = int(flat["depth"].max()) if len(flat) else 0
         self.baseline = estimator._baseline_prediction
         # categorical splits need scikit-learn's bitsets: those models always take its path
@@ -105,13 +107,13 @@ class FastTrees:
         n = X.shape[0]
         node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
         rows = np.arange(n)[:, None]
-        for _ in range(self.depth):
-            inner = ~self.is_leaf[node]
-            if not inner.any():
-                break
+        for _ in range(self.depth):         # the deepest leaf is `depth` steps down
             x = X[rows, self.feature[node]]
-            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
-            node = np.where(inner, np.where(go_left, self.left[node], self.right[node]), node)
+            go_left = x <= self.threshold[node]
+            missing = np.isnan(x)
+            if missing.any():
+                go_left |= missing & self.missing_left[node]
+            node = np.where(go_left, self.left[node], self.right[node])
         leaves = self.value[node]
         out = np.zeros((n, self.n_columns), dtype=self.baseline.dtype, order="F")
         out += self.baseline

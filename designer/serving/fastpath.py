@@ -92,8 +92,14 @@ def _codes(categories):
     categories = list(categories)
     index = pd.Index(categories, dtype=object)
     all_text = all(isinstance(c, str) for c in categories)
+    position = {c: i for i, c in enumerate(categories) if isinstance(c, str)}
 
     def codes(x):
+        if all_text and len(x) <= 64 and isinstance(x, np.ndarray) and x.dtype == object and \
+                all(type(v) is str or v is None or v != v for v in x):
+            # a request's few text values (NaN: missing, never a category here): a dict lookup
+            # instead of building a pandas Index per call
+            return np.array([position.get(v, -1) for v in x], dtype=np.intp)
         if all_text and _is_text(x) and x.dtype.storage == "pyarrow":
             import pyarrow as pa
             import pyarrow.compute as pc      # Arrow's own lookup: no Python strings made
@@ -226,11 +232,17 @@ class CompiledPipeline:
         return None if trees is None else {**self.layout, "trees": trees}
 
     def transform(self, X):
-        # a batch's text columns stay Arrow strings (no Python object per value); a request's
-        # few values are quicker as Python objects than through Arrow's calls
-        big = len(X) > 64
-        cols = [(str(c), s.array if big and _is_text(s.array) else s.to_numpy())
-                for c, s in X.items()]
+        """X: a DataFrame of raw rows, or a dict of their columns as numpy arrays (what
+        validation.rows_to_frame(..., as_arrays=True) gives); the estimator's input matrix."""
+        if isinstance(X, dict):
+            cols = [(str(c), np.asarray(v)) for c, v in X.items()]
+        else:
+            # a batch's text columns stay Arrow strings (no Python object per value); a
+            # request's few values are quicker as Python objects than through Arrow's calls
+            big = len(X) > 64
+            cols = [(str(c), s.array if big and _is_text(s.array) else s.to_numpy())
+                    for c, s in X.items()]
+        n = len(cols[0][1]) if cols else len(X)
         for fns in self.steps:
             out = []
             for name, values in cols:
@@ -251,7 +263,7 @@ class CompiledPipeline:
             raise ValueError("a feature column holds text")
         # column by column into a Fortran-ordered matrix, as a DataFrame's values are laid out
         # (np.column_stack would transpose every column into rows, several times slower)
-        matrix = np.empty((len(X), len(parts)), order="F",
+        matrix = np.empty((n, len(parts)), order="F",
                           dtype=np.result_type(*parts) if parts else np.float64)
         for j, part in enumerate(parts):
             matrix[:, j] = part

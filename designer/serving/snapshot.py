@@ -18,7 +18,7 @@ import copy
 
 __all__ = ["keep", "load", "make"]
 
-FORMAT = 1
+FORMAT = 2         # a new layout of the trees or specs: older snapshots are not used
 KIND = "serving"
 
 

@@ -126,7 +126,7 @@ def _checked(values, column, kind, nullable):
     return values
 
 
-def _series(values, column, kind):
+def _series(values, column, kind, as_arrays=False):
     has_null = any(v is None for v in values)
     if kind == "integer":
         if has_null:
@@ -138,7 +138,7 @@ def _series(values, column, kind):
         return np.array(values, dtype=bool) if not has_null else \
             np.array([np.nan if v is None else v for v in values], dtype=object)
     dtype = column["dtype"]
-    if dtype == "object":
+    if dtype == "object" or as_arrays:
         return np.array([np.nan if v is None else v for v in values], dtype=object)
     return pd.array(values, dtype=dtype)
 
@@ -177,10 +177,13 @@ def _unknown(values, column, policy, warnings, row_offset=0, line_of=None):
                              "it was scored as none of the known categories."})
 
 
-def rows_to_frame(payload, schema):
+def rows_to_frame(payload, schema, *, as_arrays=False):
     """The request's rows as a DataFrame in the signature's column order, plus warnings.
 
     `payload` is the parsed JSON body: {"rows": [{column: value, ...}, ...]}.
+    as_arrays: a dict of numpy arrays instead (column -> values, text as Python objects with
+    NaN for missing), which is all a fastpath.CompiledPipeline reads; building a DataFrame costs
+    more than scoring one row.
     """
     if type(payload) is not dict or "rows" not in payload:
         raise RequestError(422, "body_shape", 'The body must be a JSON object with a "rows" list: '
@@ -222,8 +225,8 @@ def rows_to_frame(payload, schema):
         _checked(values, column, kind, column.get("nullable", False))
         if kind == "text":
             _unknown(values, column, policies.get("unknown_categories", "warn"), warnings)
-        data[name] = _series(values, column, kind)
-    return pd.DataFrame(data, columns=names), warnings
+        data[name] = _series(values, column, kind, as_arrays)
+    return (data if as_arrays else pd.DataFrame(data, columns=names)), warnings
 
 
 # -- rows as they come from a file (batch scoring) -------------------------------------------

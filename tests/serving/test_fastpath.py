@@ -24,13 +24,18 @@ def test_churn_model_compiles_with_its_trees_walked_in_numpy(churn):
 def test_compiled_answers_equal_the_pipeline_row_by_row(churn, churn_rows):
     pipeline, schema = churn.model.pipeline, churn.schema
     scorer = scorer_for(pipeline, schema)
-    # real rows, and rows with nulls and unseen categories, one at a time as requests come
+    accepting = {**schema, "policies": {**schema["policies"], "unknown_categories": "accept"}}
+    # real rows, and rows with nulls and unseen categories, one at a time as requests come;
+    # the server hands the compiled path plain arrays, not a DataFrame
     rows = json_rows(churn_rows.head(30)) + probe_rows(schema, n=20)
     for row in rows:
         X = _frame([row], schema)
-        predictions, probabilities = predict_frame(scorer, X, schema)
-        np.testing.assert_array_equal(predictions, pipeline.predict(X))
-        np.testing.assert_array_equal(probabilities, pipeline.predict_proba(X))
+        arrays = rows_to_frame({"rows": [row]}, accepting, as_arrays=True)[0]
+        assert isinstance(arrays, dict)
+        for given in (X, arrays):
+            predictions, probabilities = predict_frame(scorer, given, schema)
+            np.testing.assert_array_equal(predictions, pipeline.predict(X))
+            np.testing.assert_array_equal(probabilities, pipeline.predict_proba(X))
 
 
 def test_a_large_chunk_takes_sklearns_pass_with_the_same_answers(churn, churn_rows):
