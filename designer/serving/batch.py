@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fastpath import scorer_for
+from .snapshot import vouched_scorer
 from .validation import (PREDICTION, PROBABILITY_PREFIX, RequestError, check_frame,
                          predict_features, transform_frame)
 
@@ -250,7 +251,8 @@ def score_file(pipeline, schema: dict, source, target, *, chunk_rows: int = DEFA
     writer = _Writer(target, out_fmt)
     warnings, warning_count, rows = [], 0, 0
     started = time.perf_counter()
-    scorer = scorer_for(pipeline, schema)   # the server's exact-match fast path, when it applies
+    # the server's exact-match fast path, when it applies (no probe when a snapshot vouches)
+    scorer = vouched_scorer(pipeline, schema.get("sha256")) or scorer_for(pipeline, schema)
     scored = _in_order(chunks, _chunk_scorer(scorer, schema, source, in_fmt), WORKERS)
     try:
         with threadpool_limits(1, user_api="blas"):     # one thread per chunk, chunks at once

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 
-__all__ = ["keep", "load", "make"]
+__all__ = ["keep", "load", "make", "vouched_scorer"]
 
 FORMAT = 2         # a new layout of the trees or specs: older snapshots are not used
 KIND = "serving"
@@ -86,3 +86,19 @@ def load(sha256: str, *, ref: str | None = None, unknown_categories: str | None 
     policies["unknown_categories"] = unknown_categories or policies["unknown_categories"]
     policies["extra_columns"] = extra_columns
     return schema, CompiledPipeline.from_spec(snapshot["scorer"])
+
+
+def vouched_scorer(pipeline, sha256: str | None):
+    """`pipeline` compiled without probing it again, when the model `sha256` has a snapshot:
+    this same MLWire and these same libraries (its cache key) already found the compiled path
+    exact for it. None otherwise; the caller then probes (fastpath.scorer_for)."""
+    from designer import model_cache
+
+    from .fastpath import CompiledPipeline, NotCompilable
+    snapshot = model_cache.load(sha256, KIND) if sha256 else None
+    if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
+        return None
+    try:
+        return CompiledPipeline(pipeline)
+    except NotCompilable:
+        return None

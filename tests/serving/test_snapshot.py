@@ -90,3 +90,14 @@ def test_a_server_started_from_its_snapshot_never_imports_scikit_learn(served, c
     assert answer["predictions"] == model.pipeline.predict(X).tolist()
     np.testing.assert_array_equal([[p["no"], p["yes"]] for p in answer["probabilities"]],
                                   model.pipeline.predict_proba(X))
+
+
+def test_batch_scoring_skips_the_probe_only_for_a_model_with_a_snapshot(served):
+    project, _ = served
+    churn, iris = (load_resolved(project, resolve_version(project, ref))
+                   for ref in ("churn@champion", "iris"))
+    churn_sha = resolve_version(project, "churn@champion").sha256
+    assert isinstance(snapshot.vouched_scorer(churn.pipeline, churn_sha), CompiledPipeline)
+    iris_sha = resolve_version(project, "iris").sha256
+    assert snapshot.vouched_scorer(iris.pipeline, iris_sha) is None
+    assert snapshot.vouched_scorer(churn.pipeline, None) is None
