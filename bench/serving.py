@@ -26,6 +26,7 @@ from pathlib import Path
 from .timing import ROOT, machine, write_section
 
 EXAMPLES = ROOT / "assets" / "examples"
+BATCH_RUNS = 3      # batch figures are the median of this many runs
 MLFLOW_VENV = Path(os.environ.get("MLFLOW_VENV", "/tmp/mlflow-venv"))
 
 FLOOR_APP = '''
@@ -191,8 +192,9 @@ def _batch(folder: Path, project: Path, rows: int = 200_000) -> dict:
     big = pd.concat([source] * (rows // len(source) + 1), ignore_index=True).iloc[:rows]
     big.to_csv(folder / "big.csv", index=False)
     prepared = prepare(project, "churn")
-    result = score_file(prepared.model.pipeline, prepared.schema, folder / "big.csv",
-                        folder / "scored.csv")
+    runs = [score_file(prepared.model.pipeline, prepared.schema, folder / "big.csv",
+                       folder / "scored.csv") for _ in range(BATCH_RUNS)]
+    result = sorted(runs, key=lambda r: r.seconds)[BATCH_RUNS // 2]      # the median run
     # the floor under batch scoring: the model's own predict on the same rows, both cores
     from threadpoolctl import threadpool_limits
 
@@ -200,10 +202,13 @@ def _batch(folder: Path, project: Path, rows: int = 200_000) -> dict:
     from designer.serving.fastpath import scorer_for
     scorer = scorer_for(prepared.model.pipeline, prepared.schema)
     features = transform_frame(scorer, check_frame(big, prepared.schema)[0])
+    times = []
     with threadpool_limits(2):
-        started = time.perf_counter()
-        predict_features(scorer, features, prepared.schema)
-        predict = time.perf_counter() - started
+        for _ in range(BATCH_RUNS):
+            started = time.perf_counter()
+            predict_features(scorer, features, prepared.schema)
+            times.append(time.perf_counter() - started)
+    predict = statistics.median(times)
     return {"rows": result.rows, "seconds": result.seconds, "rps": result.rows_per_second,
             "predict": predict}
 
@@ -250,9 +255,10 @@ def run(requests: int = 2000) -> str:
     if mlflow is not None:
         lines.append(f"Throughput against MLflow: {mine['rps'] / mlflow['rps']:.1f}x "
                      "(target: at least 4x).")
-    lines += ["", f"Batch scoring (`mlwire predict`, CSV in and out): {batch['rows']:,} rows in "
-              f"{batch['seconds']:.2f} s = {batch['rps']:,.0f} rows/s (target 200,000), "
-              f"of which the model's own predict took {batch['predict']:.2f} s."]
+    lines += ["", f"Batch scoring (`mlwire predict`, CSV in and out, median of {BATCH_RUNS} "
+              f"runs): {batch['rows']:,} rows in {batch['seconds']:.2f} s = "
+              f"{batch['rps']:,.0f} rows/s (target 200,000); the model's own predict on the "
+              f"same rows, both cores, takes {batch['predict']:.2f} s of that."]
     return "\n".join(lines)
 
 
