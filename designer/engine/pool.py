@@ -55,7 +55,9 @@ class WorkerPool:
     def ensure_started(self, wanted: int | None = None) -> None:
         """Have `wanted` live workers (at most the pool's size; default: all of them)."""
         wanted = self.size if wanted is None else min(self.size, wanted)
-        self.workers = [w for w in self.workers if w.alive]
+        # a dead worker that was running a node stays until the runner collects it and fails
+        # that node; dropped here, the node would be left "running" with nobody to finish it
+        self.workers = [w for w in self.workers if w.alive or w.busy_with is not None]
         while len(self.workers) < wanted:
             self.workers.append(WorkerHandle(self._ctx, len(self.workers), self.preload))
 

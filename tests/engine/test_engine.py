@@ -162,3 +162,19 @@ def test_cancel_stops_a_running_node_at_once_and_leaves_no_worker(engine, tmp_pa
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
     assert not marker.exists()
+
+
+def test_a_worker_that_dies_mid_node_is_kept_until_its_node_is_failed():
+    from designer.engine.pool import WorkerPool
+    pool = WorkerPool(size=2, preload=())
+    try:
+        pool.ensure_started(1)
+        (worker,) = pool.workers
+        worker.busy_with = "boom"
+        worker.process.kill()              # dies between the runner's look and the next start
+        worker.process.join(10)
+        pool.ensure_started(2)
+        assert worker in pool.busy()       # the runner still sees it, and fails "boom"
+        assert len([w for w in pool.workers if w.alive]) == 1
+    finally:
+        pool.close()
