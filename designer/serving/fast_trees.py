@@ -7,7 +7,9 @@ cost 100 calls through Python and OpenMP, about 2 ms. Here the nodes of every tr
 flat arrays and one numpy step moves every (row, tree) pair down one level, so a request costs a
 few dozen numpy calls. The leaf values are then added in scikit-learn's own order (baseline, then
 tree by tree), so the raw scores are the same floats. Larger inputs (batch scoring) go to
-scikit-learn, whose compiled loop is faster there, and so do models with categorical splits.
+scikit-learn, whose compiled loop is faster there, on the model's own bins of the values (one
+byte each; checked once per model against scikit-learn's pass on the values), and so do models
+with categorical splits (on the values).
 Either way predictions and probabilities come from one pass over the trees. fastpath's probe
 still compares the result bit for bit with the real pipeline before it is used.
 
@@ -65,6 +67,7 @@ class FastTrees:
         # categorical splits need scikit-learn's bitsets: those models always take its path
         categorical = getattr(estimator, "is_categorical_", None)
         self.walkable = categorical is None or not categorical.any()
+        self._binned = None         # large inputs on bins: unchecked yet (see _binned_ok)
 
     def spec(self):
         """The trees as plain data for from_spec, or None when they need scikit-learn
@@ -96,12 +99,45 @@ class FastTrees:
     def raw(self, X):
         """The summed leaf values, shape (rows, trees per iteration), as scikit-learn's."""
         if self.estimator is not None and (len(X) > MAX_ROWS or not self.walkable):
+            if self.walkable and self._binned_ok(X):
+                return self._binned_raw(X)
             return self.estimator._raw_predict(X)
         X = np.asarray(X, dtype=np.float64)
         if len(X) > WALK_BLOCK:
             return np.concatenate([self._walk(X[i:i + WALK_BLOCK])
                                    for i in range(0, len(X), WALK_BLOCK)])
         return self._walk(X)
+
+    def _binned_raw(self, X):
+        """scikit-learn's pass over the trees on the model's own bins of X (one byte a value,
+        as in training) instead of its float64 values: the same leaves, since a value is at
+        most a split's threshold exactly when its bin is at most the split's bin. A large
+        input is several times smaller this way, which makes the pass about a fifth quicker
+        when both cores predict at once (batch scoring)."""
+        from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+        estimator = self.estimator
+        binned = estimator._bin_mapper.transform(np.asarray(X, dtype=np.float64))
+        missing = estimator._bin_mapper.missing_values_bin_idx_
+        threads = _openmp_effective_n_threads()
+        out = np.zeros((len(X), self.n_columns), dtype=self.baseline.dtype, order="F")
+        out += self.baseline
+        for iteration in estimator._predictors:      # scikit-learn's order of addition
+            for k, predictor in enumerate(iteration):
+                out[:, k] += predictor.predict_binned(binned, missing, threads)
+        return out
+
+    def _binned_ok(self, X) -> bool:
+        """Does the binned pass give scikit-learn's raw scores bit for bit? Checked once per
+        model, on the first large input's first rows; any difference (or another
+        scikit-learn layout) keeps scikit-learn's own pass."""
+        if self._binned is None:
+            try:
+                sample = np.asarray(X[:2048], dtype=np.float64)
+                self._binned = bool(np.array_equal(self._binned_raw(sample),
+                                                   self.estimator._raw_predict(sample)))
+            except (AttributeError, TypeError, ValueError):
+                self._binned = False
+        return self._binned
 
     def _walk(self, X):
         n = X.shape[0]

@@ -125,3 +125,27 @@ def test_categorical_trees_have_no_spec():
     model = HistGradientBoostingClassifier(categorical_features=[0], max_iter=5,
                                            random_state=0).fit(X, X[:, 0] > 2)
     assert fast_trees(model).spec() is None
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "regressor"])
+def test_large_inputs_scored_on_bins_equal_sklearn_bit_for_bit(kind):
+    X, y = make_classification(n_samples=3000, n_features=6, n_informative=4,
+                               n_classes=3 if kind == "multiclass" else 2, random_state=7)
+    X = _with_missing(X, seed=7)
+    if kind == "regressor":
+        target = y[:1000] + np.random.default_rng(0).normal(0, 0.1, 1000)
+        model = HistGradientBoostingRegressor(max_iter=30, random_state=0).fit(X[:1000], target)
+    else:
+        model = HistGradientBoostingClassifier(max_iter=30, random_state=0).fit(X[:1000], y[:1000])
+    rows = X[1000:].copy()
+    # values beyond the training range, infinities, and values exactly on split thresholds
+    rows[:50] *= 1e6
+    rows[50:60, 1] = np.inf
+    rows[60:70, 2] = -np.inf
+    thresholds = [n["num_threshold"] for p in model._predictors[0] for n in p.nodes
+                  if not n["is_leaf"]]
+    rows[70:70 + len(thresholds[:100]), 0] = thresholds[:100]
+    fast = fast_trees(model)
+    np.testing.assert_array_equal(fast.raw(rows), model._raw_predict(rows))
+    assert fast._binned                   # the binned pass was checked and taken
+    np.testing.assert_array_equal(fast.predict(rows), model.predict(rows))
