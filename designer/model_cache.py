@@ -10,8 +10,9 @@ MLWire did not first load through the gate itself.
 
 Besides the Model, a model server keeps its snapshot here (kind "serving": plain data,
 designer/serving/snapshot.py). Entries are keyed by the model's sha256, their kind and the
-versions of Python, numpy, scipy, scikit-learn, pandas and MLWire that pickled them. The folder is trimmed to LIMIT_BYTES, least recently used first.
-Deleting it only costs time; any failure here falls back to the gated load.
+versions of Python, numpy, scipy, scikit-learn, pandas and MLWire that pickled them. The
+folder is trimmed to LIMIT_BYTES, least recently used first. Deleting it only costs time; any
+failure here falls back to the gated load.
 """
 from __future__ import annotations
 
