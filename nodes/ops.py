@@ -216,7 +216,17 @@ class ColumnStep(TransformerMixin, BaseEstimator):
             raise DataError("This transform has not been fitted yet.")
         if not self.fitted_:
             return X.copy()
-        parts = [self._transform_one(c, X[[c]]) if c in self.fitted_ else X[[c]] for c in X.columns]
+        # untouched neighbours go as one slice each, not a frame per column: for a few rows
+        # (one request) that slicing was a third of the model's whole predict
+        parts, start = [], 0
+        for i, column in enumerate(X.columns):
+            if column in self.fitted_:
+                if start < i:
+                    parts.append(X.iloc[:, start:i])
+                parts.append(self._transform_one(column, X.iloc[:, [i]]))
+                start = i + 1
+        if start < X.shape[1]:
+            parts.append(X.iloc[:, start:])
         out = pd.concat(parts, axis=1) if parts else X.copy()
         duplicated = out.columns[out.columns.duplicated()].unique().tolist()
         if duplicated:

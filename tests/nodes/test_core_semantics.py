@@ -170,6 +170,22 @@ def test_one_hot_replaces_the_column_in_place_in_category_order():
         [[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]]
 
 
+def test_a_column_step_keeps_untouched_columns_their_order_dtypes_and_index():
+    from sklearn.preprocessing import StandardScaler
+    df = pd.DataFrame({"n": [1, 2, 3], "x": [1.0, 2.0, 4.0], "t": ["a", "b", "c"],
+                       "f": [True, False, True], "y": [3.0, 5.0, 7.0], "k": [7, 8, 9]},
+                      index=[10, 11, 12])
+    step = ops.ColumnStep(StandardScaler(), ["x", "y"]).fit(df)
+    out = step.transform(df)
+    assert list(out.columns) == list(df.columns) and list(out.index) == [10, 11, 12]
+    assert out.dtypes.drop(["x", "y"]).equals(df.dtypes.drop(["x", "y"]))
+    pd.testing.assert_frame_equal(out[["n", "t", "f", "k"]], df[["n", "t", "f", "k"]])
+    expected = StandardScaler().fit_transform(df[["x"]]).ravel()
+    np.testing.assert_array_equal(out["x"].to_numpy(), expected)
+    # the label column is absent when new rows are scored: the rest still goes through
+    assert list(step.transform(df.drop(columns="y")).columns) == ["n", "x", "t", "f", "k"]
+
+
 def test_imputed_scaled_and_ordinal_columns_stay_in_place():
     df = pd.DataFrame({"a": [1.0, None, 3.0], "t": ["x", "y", "x"], "b": [4, 5, 6]})
     cleaned = run_node("clean_missing_data", {"data": Table(df)})["data"]
