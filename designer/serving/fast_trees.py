@@ -1,6 +1,6 @@
 """HistGradientBoosting prediction for a few rows, all trees walked at once with numpy.
 
-Self-contained on purpose (numpy only; bundles copy it next to fastpath.py).
+Self-contained on purpose (numpy only at import; bundles copy it next to fastpath.py).
 
 scikit-learn predicts a fitted HistGradientBoosting model tree by tree: for one row, its 100 trees
 cost 100 calls through Python and OpenMP, about 2 ms. Here the nodes of every tree are stacked in

@@ -24,7 +24,7 @@ from .fast_trees import FastTrees, fast_trees
 from .validation import RequestError, rows_to_frame
 
 __all__ = ["CompiledPipeline", "compile_pipeline", "probe_frame", "probe_rows",
-           "scorer_for"]
+           "same_answers", "scorer_for"]
 
 
 class NotCompilable(Exception):
@@ -305,23 +305,28 @@ def probe_rows(schema, n=12):
     return rows
 
 
+def same_answers(pipeline, compiled, probe) -> bool:
+    """Does `compiled` give the pipeline's own predictions (and probabilities) on the rows in
+    `probe`, bit for bit?"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # the pipeline's own answers; transformed once (what Pipeline.predict does)
+        estimator = pipeline.steps[-1][1]
+        Xt = pipeline[:-1].transform(probe)
+        if not np.array_equal(np.asarray(estimator.predict(Xt)),
+                              np.asarray(compiled.predict(probe))):
+            return False
+        if hasattr(estimator, "predict_proba") and compiled.classes_ is not None:
+            return np.array_equal(estimator.predict_proba(Xt), compiled.predict_proba(probe))
+        return True
+
+
 def compile_pipeline(pipeline, probe=None):
     """A CompiledPipeline that matches `pipeline` exactly on `probe` (a DataFrame), else None."""
     try:
         compiled = CompiledPipeline(pipeline)
-        if probe is not None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                # the pipeline's own answers; transformed once (what Pipeline.predict does)
-                estimator = pipeline.steps[-1][1]
-                Xt = pipeline[:-1].transform(probe)
-                if not np.array_equal(np.asarray(estimator.predict(Xt)),
-                                      np.asarray(compiled.predict(probe))):
-                    return None
-                if hasattr(estimator, "predict_proba") and compiled.classes_ is not None:
-                    if not np.array_equal(estimator.predict_proba(Xt),
-                                          compiled.predict_proba(probe)):
-                        return None
+        if probe is not None and not same_answers(pipeline, compiled, probe):
+            return None
         return compiled
     except Exception:       # anything unexpected: the pipeline itself is always correct
         return None

@@ -178,6 +178,17 @@ def _column_facts(model):
     return imputed, categories, nan_known, policies
 
 
+def check_policies(unknown_categories: str | None, extra_columns: str) -> None:
+    """ValueError for a policy name that is not one of the documented ones (None: the model's
+    own unknown-category policy)."""
+    if unknown_categories is not None and unknown_categories not in UNKNOWN_CATEGORY_POLICIES:
+        raise ValueError(f"unknown_categories must be one of {UNKNOWN_CATEGORY_POLICIES}, "
+                         f"not {unknown_categories!r}")
+    if extra_columns not in EXTRA_COLUMN_POLICIES:
+        raise ValueError(f"extra_columns must be one of {EXTRA_COLUMN_POLICIES}, "
+                         f"not {extra_columns!r}")
+
+
 def input_schema(model, *, ref: str | None = None, sha256: str | None = None,
                  unknown_categories: str | None = None,
                  extra_columns: str = "ignore") -> dict:
@@ -211,12 +222,7 @@ def input_schema(model, *, ref: str | None = None, sha256: str | None = None,
                         "categories": categories.get(name)})
     if unknown_categories is None:
         unknown_categories = "reject" if "error" in policies else "warn"
-    if unknown_categories not in UNKNOWN_CATEGORY_POLICIES:
-        raise ValueError(f"unknown_categories must be one of {UNKNOWN_CATEGORY_POLICIES}, "
-                         f"not {unknown_categories!r}")
-    if extra_columns not in EXTRA_COLUMN_POLICIES:
-        raise ValueError(f"extra_columns must be one of {EXTRA_COLUMN_POLICIES}, "
-                         f"not {extra_columns!r}")
+    check_policies(unknown_categories, extra_columns)
     classes = None if model.classes is None else [_plain(c) for c in model.classes]
     return {"format": SCHEMA_FORMAT, "model": ref, "sha256": sha256, "task": model.task,
             "label": model.label, "classes": classes, "columns": columns,

@@ -24,11 +24,8 @@ KIND = "serving"
 
 def make(model, sha256: str) -> dict | None:
     """The snapshot of `model` (a loaded nodes.values.Model), or None when it cannot have one."""
-    import numpy as np
-
-    from .fastpath import CompiledPipeline, probe_frame, scorer_for
+    from .fastpath import CompiledPipeline, probe_frame, same_answers, scorer_for
     from .inference import check_inference, input_schema
-    from .validation import predict_frame
     if not check_inference(model).ok:
         return None
     schema = input_schema(model, sha256=sha256)
@@ -37,17 +34,9 @@ def make(model, sha256: str) -> dict | None:
     if spec is None:
         return None
     rebuilt = CompiledPipeline.from_spec(spec)
-    estimator = model.pipeline.steps[-1][1]
-    for n in (12, 300):
-        X = probe_frame(schema, n)
-        if X is None:
-            return None
-        predictions, probabilities = predict_frame(rebuilt, X, schema)
-        Xt = model.pipeline[:-1].transform(X)
-        if not np.array_equal(np.asarray(predictions), np.asarray(estimator.predict(Xt))):
-            return None
-        if probabilities is not None and not np.array_equal(probabilities,
-                                                            estimator.predict_proba(Xt)):
+    for n in (12, 300):         # as requests come, and more rows than one walk takes
+        probe = probe_frame(schema, n)
+        if probe is None or not same_answers(model.pipeline, rebuilt, probe):
             return None
     return {"format": FORMAT, "schema": schema, "scorer": spec}
 
@@ -63,23 +52,23 @@ def keep(model, sha256: str) -> None:
         model_cache.store(sha256, snapshot, KIND)
 
 
+def _stored(sha256: str | None) -> dict | None:
+    """The snapshot kept for the model `sha256`, if any (of this FORMAT)."""
+    from designer import model_cache
+    snapshot = model_cache.load(sha256, KIND) if sha256 else None
+    return snapshot if isinstance(snapshot, dict) and snapshot.get("format") == FORMAT else None
+
+
 def load(sha256: str, *, ref: str | None = None, unknown_categories: str | None = None,
          extra_columns: str = "ignore"):
     """(schema, scorer) from the stored snapshot of the model `sha256`, with these policies
     (None: the model's own unknown-category policy), or None when there is no snapshot."""
-    from designer import model_cache
-
     from .fastpath import CompiledPipeline
-    from .inference import EXTRA_COLUMN_POLICIES, UNKNOWN_CATEGORY_POLICIES
-    snapshot = model_cache.load(sha256, KIND)
-    if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
+    from .inference import check_policies
+    check_policies(unknown_categories, extra_columns)
+    snapshot = _stored(sha256)
+    if snapshot is None:
         return None
-    if unknown_categories is not None and unknown_categories not in UNKNOWN_CATEGORY_POLICIES:
-        raise ValueError(f"unknown_categories must be one of {UNKNOWN_CATEGORY_POLICIES}, "
-                         f"not {unknown_categories!r}")
-    if extra_columns not in EXTRA_COLUMN_POLICIES:
-        raise ValueError(f"extra_columns must be one of {EXTRA_COLUMN_POLICIES}, "
-                         f"not {extra_columns!r}")
     schema = copy.deepcopy(snapshot["schema"])
     schema["model"] = ref
     policies = schema["policies"]
@@ -92,11 +81,8 @@ def vouched_scorer(pipeline, sha256: str | None):
     """`pipeline` compiled without probing it again, when the model `sha256` has a snapshot:
     this same MLWire and these same libraries (its cache key) already found the compiled path
     exact for it. None otherwise; the caller then probes (fastpath.scorer_for)."""
-    from designer import model_cache
-
     from .fastpath import CompiledPipeline, NotCompilable
-    snapshot = model_cache.load(sha256, KIND) if sha256 else None
-    if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
+    if _stored(sha256) is None:
         return None
     try:
         return CompiledPipeline(pipeline)
